@@ -1,0 +1,1 @@
+"""Plain rules about plans: no Qt, no database."""

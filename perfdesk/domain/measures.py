@@ -1,0 +1,123 @@
+"""Measures against their targets: units, polarity, RAG and direction of travel.
+
+Percentages are held in percentage points (19, not 0.19).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TypeVar
+
+_EPSILON = 1e-9
+DEFAULT_TOLERANCE_SHARE = 0.10
+
+
+class Unit(Enum):
+    PERCENT = "%"
+    PER_10000 = "per 10,000"
+    NUMBER = "number"
+    POUNDS = "£"
+    DAYS = "days"
+
+
+class Polarity(Enum):
+    HIGHER = "higher is better"
+    LOWER = "lower is better"
+    CLOSE = "close to target"
+
+
+class Frequency(Enum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    ANNUAL = "annual"
+
+
+class Rag(Enum):
+    GREEN = ("Green", "#2e7d32", "●")
+    AMBER = ("Amber", "#e0a000", "◆")
+    RED = ("Red", "#c62828", "▲")
+    GREY = ("Grey", "#8a8f98", "–")
+
+    def __init__(self, label: str, colour: str, symbol: str) -> None:
+        self.label = label
+        self.colour = colour
+        self.symbol = symbol
+
+
+class Direction(Enum):
+    IMPROVING = "improving"
+    WORSENING = "worsening"
+    NO_CHANGE = "no change"
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def parse_enum(kind: type[E], text: str) -> E:
+    """An enum member from its value, ignoring case and spacing."""
+    key = " ".join(str(text).split()).casefold()
+    for member in kind:
+        value = member.value[0] if isinstance(member.value, tuple) else member.value
+        if str(value).casefold() == key:
+            return member
+    options = ", ".join(
+        str(m.value[0] if isinstance(m.value, tuple) else m.value) for m in kind
+    )
+    raise ValueError(f"unknown {kind.__name__.lower()} {text!r} (expected one of: {options})")
+
+
+def effective_tolerance(target: float, tolerance: float | None) -> float:
+    """The tolerance as set, or 10% of the target in the measure's own units."""
+    if tolerance is not None:
+        return abs(tolerance)
+    return abs(target) * DEFAULT_TOLERANCE_SHARE
+
+
+def rag(
+    value: float | None,
+    target: float | None,
+    polarity: Polarity,
+    tolerance: float | None = None,
+) -> Rag:
+    """Green at or better than target; Amber worse by no more than the
+    tolerance; Red beyond; Grey with no target or no value. Close-to-target:
+    Green within the tolerance either side, Amber within twice it.
+
+    A target of zero with no tolerance set has no amber band: any value on
+    the wrong side of zero is Red.
+    """
+    if value is None or target is None:
+        return Rag.GREY
+    tol = effective_tolerance(target, tolerance)
+    if polarity is Polarity.CLOSE:
+        gap = abs(value - target)
+        if gap <= tol + _EPSILON:
+            return Rag.GREEN
+        return Rag.AMBER if gap <= 2 * tol + _EPSILON else Rag.RED
+    shortfall = target - value if polarity is Polarity.HIGHER else value - target
+    if shortfall <= _EPSILON:
+        return Rag.GREEN
+    return Rag.AMBER if shortfall <= tol + _EPSILON else Rag.RED
+
+
+def direction(
+    latest: float | None,
+    previous: float | None,
+    polarity: Polarity,
+    target: float | None = None,
+) -> Direction | None:
+    """Direction of travel from the previous value, honouring polarity. For a
+    close-to-target measure, moving nearer the target is improving."""
+    if latest is None or previous is None:
+        return None
+    if polarity is Polarity.CLOSE:
+        if target is None:
+            return None
+        change = abs(previous - target) - abs(latest - target)
+    elif polarity is Polarity.HIGHER:
+        change = latest - previous
+    else:
+        change = previous - latest
+    if abs(change) <= _EPSILON:
+        return Direction.NO_CHANGE
+    return Direction.IMPROVING if change > 0 else Direction.WORSENING

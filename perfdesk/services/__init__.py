@@ -1,0 +1,1 @@
+"""Work on plans: import/export, summaries, demo data. No Qt."""
