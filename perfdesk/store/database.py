@@ -137,7 +137,7 @@ def open_database(
         if not create:
             raise DatabaseMissing(
                 f"No database at {path}. Create one with `perfdesk demo --db {path}` "
-                "or `perfdesk import-plan WORKBOOK --db {path}`."
+                f"or `perfdesk import-plan WORKBOOK --db {path}`."
             )
         if read_only:
             raise DatabaseReadOnly(f"No database at {path} to open read-only.")

@@ -1,0 +1,194 @@
+"""The `perfdesk` command: no subcommand opens the window; a subcommand works
+headless. Exit status: 0 done, 1 refused (one line per problem on stderr),
+2 wrong usage."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from perfdesk import __version__
+from perfdesk.errors import PerfDeskError, ValidationFailed
+from perfdesk.paths import default_database
+
+log = logging.getLogger(__name__)
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: an option given before the command is not reset by the command's own copy.
+    common.add_argument("--db", metavar="FILE", default=argparse.SUPPRESS,
+                        help="database file or SQLAlchemy URL (default: $PERFDESK_DB, else "
+                             "perfdesk.sqlite in the user data folder)")
+    common.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
+                        help="open the database read-only")
+    common.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="log what is happening")
+
+    parser = argparse.ArgumentParser(
+        prog="perfdesk", parents=[common],
+        description="Track improvement action plans offline. With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"PerfDesk {__version__}")
+    parser.set_defaults(db=None, read_only=False, verbose=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("demo", parents=[common], help="create a database holding the Devon demo plans")
+
+    plans = sub.add_parser("plans", parents=[common], help="each plan with its counts")
+    plans.add_argument("--as-at", type=_date, metavar="DATE", help="statuses as at YYYY-MM-DD")
+    plans.add_argument("--json", action="store_true", help="print JSON")
+
+    imp = sub.add_parser("import-plan", parents=[common], help="import a plan workbook (.xlsx)")
+    imp.add_argument("workbook", type=Path)
+    imp.add_argument("--replace", action="store_true",
+                     help="replace a plan with the same short name (after a backup)")
+
+    exp = sub.add_parser("export-plan", parents=[common], help="export a plan to a workbook")
+    exp.add_argument("name", help="the plan's short name or title")
+    exp.add_argument("--out", type=Path, required=True, metavar="WORKBOOK")
+
+    measures = sub.add_parser("measures", parents=[common], help="a plan's measures and RAG")
+    measures.add_argument("--plan", required=True, metavar="NAME")
+    measures.add_argument("--as-at", type=_date, metavar="DATE")
+    measures.add_argument("--json", action="store_true")
+
+    sub.add_parser("check", parents=[common], help="integrity and schema version")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s: %(message)s")
+    if args.command is None:
+        from perfdesk.ui.app import run_gui
+
+        return run_gui(args.db, read_only=args.read_only)
+    try:
+        return _run(args)
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return EXIT_OK
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            print(f"{exc.source}: {problem}", file=sys.stderr)
+        print(f"{exc.source}: refused; nothing was changed.", file=sys.stderr)
+        return EXIT_REFUSED
+    except PerfDeskError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REFUSED
+
+
+def _run(args: argparse.Namespace) -> int:
+    from perfdesk.store.database import open_database
+
+    creates = args.command in ("demo", "import-plan")
+    db = open_database(args.db or default_database(), create=creates,
+                       read_only=args.read_only, author=_user())
+    if db.warning:
+        print(f"warning: {db.warning}", file=sys.stderr)
+    try:
+        return COMMANDS[args.command](db, args)
+    finally:
+        db.close()
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some systems
+        return ""
+
+
+def _demo(db, args) -> int:  # type: ignore[no-untyped-def]
+    from perfdesk.services.demo import load_demo
+
+    added = load_demo(db)
+    print(f"{db.location}: added {', '.join(added)}" if added
+          else f"{db.location}: the demo plans are already there")
+    return EXIT_OK
+
+
+def _plans(db, args) -> int:  # type: ignore[no-untyped-def]
+    from perfdesk.services.summaries import plan_summaries
+
+    with db.read() as session:
+        summaries = plan_summaries(session, args.as_at)
+    if args.json:
+        print(json.dumps([s.as_json() for s in summaries], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    heading = f"as at {args.as_at.isoformat()}" if args.as_at else "now"
+    print(f"Plans in {db.location} ({heading})")
+    for s in summaries:
+        counts = ", ".join(f"{label} {n}" for label, n in s.by_status.items())
+        print(f"{s.short_name}: {s.priorities} priorities, {s.actions} actions, "
+              f"{s.measures} measures — {counts}")
+    return EXIT_OK
+
+
+def _import(db, args) -> int:  # type: ignore[no-untyped-def]
+    from perfdesk.services.plan_exchange import import_plan
+
+    name = import_plan(db, args.workbook, replace=args.replace)
+    print(f"imported {name!r} from {args.workbook} into {db.location}")
+    return EXIT_OK
+
+
+def _export(db, args) -> int:  # type: ignore[no-untyped-def]
+    from perfdesk.services.plan_exchange import export_plan
+
+    name = export_plan(db, args.name, args.out)
+    print(f"exported {name!r} to {args.out}")
+    return EXIT_OK
+
+
+def _measures(db, args) -> int:  # type: ignore[no-untyped-def]
+    from perfdesk.services.summaries import measure_summaries
+    from perfdesk.store.queries import find_plan
+
+    with db.read() as session:
+        plan = find_plan(session, args.plan)
+        rows = measure_summaries(session, plan, args.as_at)
+    if args.json:
+        print(json.dumps([m.as_json() for m in rows], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for m in rows:
+        latest = "—" if m.latest is None else f"{m.latest:g} ({m.latest_period})"
+        target = "—" if m.target is None else f"{m.target:g}"
+        trend = m.direction.value if m.direction else ""
+        print(f"{m.ref:7} {m.rag.symbol} {m.rag.label:5} latest {latest:18} target {target:8} "
+              f"{trend:10} {m.indicator}")
+    return EXIT_OK
+
+
+def _check(db, args) -> int:  # type: ignore[no-untyped-def]
+    from perfdesk.services.integrity import check_database
+
+    report = check_database(db)
+    print(f"{db.location}: schema {report.schema} (this PerfDesk: {report.head}); "
+          f"database id {db.database_id}")
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    print("ok" if report.ok else f"{len(report.problems)} problem(s)")
+    return EXIT_OK if report.ok else EXIT_REFUSED
+
+
+COMMANDS = {
+    "demo": _demo, "plans": _plans, "import-plan": _import, "export-plan": _export,
+    "measures": _measures, "check": _check,
+}

@@ -1,0 +1,52 @@
+"""Plans in and out of workbooks, through the database."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from perfdesk.domain.text import name_key
+from perfdesk.errors import Conflict
+from perfdesk.services.plan_store import load_document, save_document, tombstone_plan
+from perfdesk.store import backup, queries
+from perfdesk.store.database import Database
+
+log = logging.getLogger(__name__)
+
+
+def import_plan(db: Database, workbook: Path, replace: bool = False) -> str:
+    """Import a plan workbook: checked in full first, then all or nothing.
+    A plan with the same short name is refused unless `replace`, which
+    tombstones the old plan (after a backup) in the same transaction."""
+    from perfdesk.services.workbook_read import read_workbook
+
+    doc = read_workbook(workbook)
+    with db.read() as session:
+        existing = [
+            p for p in queries.plans(session)
+            if name_key(p.short_name) == name_key(doc.plan.short_name)
+        ]
+    if existing and not replace:
+        raise Conflict(
+            f"{workbook.name}: a plan named {doc.plan.short_name!r} is already in {db.location}; "
+            "nothing was changed. Use --replace to replace it (a backup is taken first)."
+        )
+    if existing and db.path is not None:
+        saved = backup.backup(db.path, "before-replace")
+        log.info("backup before replacing %s: %s", doc.plan.short_name, saved)
+    with db.write() as session:
+        for old in existing:
+            tombstone_plan(session, session.merge(old))
+        save_document(session, doc)
+    return doc.plan.short_name
+
+
+def export_plan(db: Database, name: str, out: Path) -> str:
+    """Write one plan to a workbook; return the plan's short name."""
+    from perfdesk.services.workbook_write import write_workbook
+
+    with db.read() as session:
+        plan = queries.find_plan(session, name)
+        doc = load_document(session, plan)
+    write_workbook(doc, out)
+    return doc.plan.short_name

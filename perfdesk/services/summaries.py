@@ -1,0 +1,104 @@
+"""Where each plan and measure stands, optionally "as at" a past date.
+
+These are what `perfdesk plans` and `perfdesk measures` print, and what the
+overview and the printed packs count from, so every view agrees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from perfdesk.domain.as_at import ValueFact, status_as_at, values_as_at
+from perfdesk.domain.measures import Direction, Polarity, Rag, direction, parse_enum, rag
+from perfdesk.domain.status import STATUS_LABELS
+from perfdesk.services.plan_store import update_facts
+from perfdesk.store import queries
+from perfdesk.store.schema import Plan
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    short_name: str
+    title: str
+    priorities: int
+    actions: int
+    measures: int
+    by_status: dict[str, int]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "short_name": self.short_name, "title": self.title, "priorities": self.priorities,
+            "actions": self.actions, "measures": self.measures, "by_status": self.by_status,
+        }
+
+
+@dataclass(frozen=True)
+class MeasureSummary:
+    ref: str
+    indicator: str
+    area: str
+    unit: str
+    polarity: str
+    baseline: float | None
+    target: float | None
+    tolerance: float | None
+    latest: float | None
+    latest_period: str | None
+    rag: Rag
+    direction: Direction | None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "ref": self.ref, "indicator": self.indicator, "unit": self.unit,
+            "polarity": self.polarity, "baseline": self.baseline, "target": self.target,
+            "tolerance": self.tolerance, "latest": self.latest,
+            "latest_period": self.latest_period, "rag": self.rag.label,
+            "direction": self.direction.value if self.direction else None,
+        }
+
+
+def plan_summary(session: Session, plan: Plan, as_at: dt.date | None = None) -> PlanSummary:
+    actions = queries.plan_actions(session, plan.id)
+    updates = queries.updates_by_action(session, [a.id for a in actions])
+    by_status = dict.fromkeys(STATUS_LABELS, 0)
+    for action in actions:
+        by_status[status_as_at(update_facts(updates.get(action.id, [])), as_at).label] += 1
+    return PlanSummary(
+        short_name=plan.short_name, title=plan.title,
+        priorities=len(queries.plan_priorities(session, plan.id)), actions=len(actions),
+        measures=len(queries.plan_measures(session, plan.id)), by_status=by_status,
+    )
+
+
+def plan_summaries(session: Session, as_at: dt.date | None = None) -> list[PlanSummary]:
+    return [plan_summary(session, plan, as_at) for plan in queries.plans(session)]
+
+
+def measure_summaries(
+    session: Session, plan: Plan, as_at: dt.date | None = None
+) -> list[MeasureSummary]:
+    measures = queries.plan_measures(session, plan.id)
+    values = queries.values_by_measure(session, [m.id for m in measures])
+    result = []
+    for m in measures:
+        polarity = parse_enum(Polarity, m.polarity)
+        facts = values_as_at(
+            (ValueFact(v.period, v.period_end, v.value) for v in values.get(m.id, [])), as_at
+        )
+        latest = facts[-1] if facts else None
+        previous = facts[-2] if len(facts) > 1 else None
+        result.append(MeasureSummary(
+            ref=m.ref, indicator=m.indicator, area=m.area, unit=m.unit, polarity=m.polarity,
+            baseline=m.baseline, target=m.target, tolerance=m.tolerance,
+            latest=latest.value if latest else None,
+            latest_period=latest.period if latest else None,
+            rag=rag(latest.value if latest else None, m.target, polarity, m.tolerance),
+            direction=direction(
+                latest.value if latest else None, previous.value if previous else None,
+                polarity, m.target,
+            ),
+        ))
+    return result

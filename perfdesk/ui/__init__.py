@@ -1,0 +1,1 @@
+"""The Qt window: presents plans and calls services."""

@@ -1,0 +1,61 @@
+"""The plans in a database, as a table model."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from perfdesk.services.summaries import PlanSummary
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    PLAN = 0
+    TITLE = 1
+    PRIORITIES = 2
+    ACTIONS = 3
+    MEASURES = 4
+    NOT_STARTED = 5
+
+
+_HEADERS = {
+    Column.PLAN: "Plan", Column.TITLE: "Title", Column.PRIORITIES: "Priorities",
+    Column.ACTIONS: "Actions", Column.MEASURES: "Measures", Column.NOT_STARTED: "Not started",
+}
+
+
+class PlanListModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[PlanSummary] = []
+
+    def set_rows(self, rows: list[PlanSummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _HEADERS[Column(section)]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        values = {
+            Column.PLAN: row.short_name, Column.TITLE: row.title,
+            Column.PRIORITIES: row.priorities, Column.ACTIONS: row.actions,
+            Column.MEASURES: row.measures, Column.NOT_STARTED: row.by_status["Not started"],
+        }
+        return values[column]
