@@ -72,8 +72,9 @@ def period_end(text: str) -> dt.date:
     if m := re.fullmatch(r"(\d{4})", t):
         return dt.date(int(m[1]), 12, 31)
     if m := re.fullmatch(r"(\d{4})-(\d{2}|\d{4})", t):
-        start, end = int(m[1]), _full_year(int(m[1]), m[2])
-        if end > start:
+        start = int(m[1])
+        end = int(m[2]) if len(m[2]) == 4 else start - start % 100 + int(m[2])
+        if start < end <= start + 10:
             return dt.date(end, 12, 31)
     raise ValueError(
         f"period {text!r} is not one of the accepted forms: " + ", ".join(ACCEPTED_FORMS)

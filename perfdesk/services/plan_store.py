@@ -61,8 +61,8 @@ def save_document(session: Session, doc: PlanDocument) -> Plan:
         priority_ids[p.ref] = row.id
     for order, o in enumerate(doc.outcomes):
         session.add(Outcome(
-            plan_id=plan.id, priority_id=priority_ids.get(o.priority_ref) if o.priority_ref else None,
-            statement=o.statement, display_order=order,
+            plan_id=plan.id, statement=o.statement, display_order=order,
+            priority_id=priority_ids.get(o.priority_ref) if o.priority_ref else None,
         ))
     leads = _LeadFinder(session)
     action_ids: dict[str, str] = {}

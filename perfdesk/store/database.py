@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect
-from sqlmodel import select
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from perfdesk import __version__
 from perfdesk.errors import (
@@ -144,6 +143,7 @@ def open_database(
         path.parent.mkdir(parents=True, exist_ok=True)
     else:
         _check_header(path)
+        _refuse_foreign(str(path), *_peek(path))  # before our connections change the file
         read_only = read_only or not _writable(path)
     engine = sqlite_engine(path, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
     db = _prepare(engine, str(path), path, read_only=read_only, author=author)
@@ -159,6 +159,37 @@ def _check_header(path: Path) -> None:
         raise StorageFailure(f"{path} cannot be read: {exc.strerror}.") from exc
     if header and header != SQLITE_HEADER:
         raise NotPerfDeskDatabase(f"{path} is not a PerfDesk database (not an SQLite file).")
+
+
+def _peek(path: Path) -> tuple[set[str], str | None]:
+    """Tables and schema revision, read without changing the file."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            tables = {r[0] for r in rows}
+            current = None
+            if "alembic_version" in tables:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                current = row[0] if row else None
+            return tables, current
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise translate(exc, str(path)) from exc
+
+
+def _refuse_foreign(location: str, tables: set[str], current: str | None) -> None:
+    """Refuse a database that is not ours, or is from a newer PerfDesk."""
+    known = migrate.known_revisions()
+    if tables and (current is None or "database_info" not in tables):
+        raise NotPerfDeskDatabase(f"{location} is not a PerfDesk database (it holds other tables).")
+    if current is not None and current not in known:
+        raise DatabaseTooNew(
+            f"{location} was written by a newer PerfDesk (schema {current}; this is "
+            f"PerfDesk {__version__}, schema {known[-1]}). Update PerfDesk to open it; "
+            "the file was left untouched."
+        )
 
 
 def _writable(path: Path) -> bool:
@@ -184,15 +215,8 @@ def _check_and_migrate(engine: Engine, location: str, path: Path | None, read_on
     with engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
         current = migrate.current_revision(conn)
+    _refuse_foreign(location, tables, current)
     known = migrate.known_revisions()
-    if tables and (current is None or "database_info" not in tables):
-        raise NotPerfDeskDatabase(f"{location} is not a PerfDesk database (it holds other tables).")
-    if current is not None and current not in known:
-        raise DatabaseTooNew(
-            f"{location} was written by a newer PerfDesk (schema {current}; this is "
-            f"PerfDesk {__version__}, schema {known[-1]}). Update PerfDesk to open it; "
-            "the file was left untouched."
-        )
     if current != known[-1]:
         if read_only:
             raise DatabaseReadOnly(
