@@ -98,6 +98,11 @@ def _run(args: argparse.Namespace) -> int:
     from perfdesk.store.database import open_database
 
     creates = args.command in ("demo", "import-plan")
+    if args.command == "import-plan":
+        # Check the workbook before a database is created or opened for it.
+        from perfdesk.services.workbook_read import read_workbook
+
+        args.document = read_workbook(args.workbook)
     db = open_database(args.db or default_database(), create=creates,
                        read_only=args.read_only, author=_user())
     if db.warning:
@@ -142,9 +147,9 @@ def _plans(db, args) -> int:  # type: ignore[no-untyped-def]
 
 
 def _import(db, args) -> int:  # type: ignore[no-untyped-def]
-    from perfdesk.services.plan_exchange import import_plan
+    from perfdesk.services.plan_exchange import import_document
 
-    name = import_plan(db, args.workbook, replace=args.replace)
+    name = import_document(db, args.document, args.workbook.name, replace=args.replace)
     print(f"imported {name!r} from {args.workbook} into {db.location}")
     return EXIT_OK
 

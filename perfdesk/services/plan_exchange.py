@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from perfdesk.domain.plan_document import PlanDocument
 from perfdesk.domain.text import name_key
 from perfdesk.errors import Conflict
 from perfdesk.services.plan_store import load_document, save_document, tombstone_plan
@@ -15,12 +16,16 @@ log = logging.getLogger(__name__)
 
 
 def import_plan(db: Database, workbook: Path, replace: bool = False) -> str:
-    """Import a plan workbook: checked in full first, then all or nothing.
-    A plan with the same short name is refused unless `replace`, which
-    tombstones the old plan (after a backup) in the same transaction."""
+    """Import a plan workbook: checked in full first, then all or nothing."""
     from perfdesk.services.workbook_read import read_workbook
 
-    doc = read_workbook(workbook)
+    return import_document(db, read_workbook(workbook), workbook.name, replace)
+
+
+def import_document(db: Database, doc: PlanDocument, source: str, replace: bool = False) -> str:
+    """Add a checked plan document. A plan with the same short name is refused
+    unless `replace`, which tombstones the old plan (after a backup) in the
+    same transaction as the import."""
     with db.read() as session:
         existing = [
             p for p in queries.plans(session)
@@ -28,7 +33,7 @@ def import_plan(db: Database, workbook: Path, replace: bool = False) -> str:
         ]
     if existing and not replace:
         raise Conflict(
-            f"{workbook.name}: a plan named {doc.plan.short_name!r} is already in {db.location}; "
+            f"{source}: a plan named {doc.plan.short_name!r} is already in {db.location}; "
             "nothing was changed. Use --replace to replace it (a backup is taken first)."
         )
     if existing and db.path is not None:
