@@ -47,7 +47,7 @@ def test_export_import_export_gives_identical_cells(
     assert run(capsys, "import-plan", str(first), "--db", str(fresh))[0] == 0
     assert run(capsys, "export-plan", name, "--db", str(fresh), "--out", str(second))[0] == 0
     assert cell_values(first) == cell_values(second)
-    code, out, _ = run(capsys, "plans", "--db", str(fresh), "--json")
+    _, out, _ = run(capsys, "plans", "--db", str(fresh), "--json")
     assert [p["short_name"] for p in json.loads(out)] == [name]
 
 
