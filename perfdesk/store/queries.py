@@ -4,8 +4,8 @@ never returned unless asked for."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -80,43 +80,43 @@ def leads_by_action(session: Session, action_ids: Sequence[str]) -> dict[str, li
     return result
 
 
-def steps_by_action(session: Session, action_ids: Sequence[str]) -> dict[str, list[Step]]:
-    result: dict[str, list[Step]] = defaultdict(list)
-    for step in sorted(live(session, Step, col(Step.action_id).in_(action_ids)),
-                       key=lambda s: s.display_order):
-        result[step.action_id].append(step)
+def _grouped(
+    session: Session, table: type[S], parent: str, parent_ids: Sequence[str],
+    order: Callable[[S], Any] | None = None,
+) -> dict[str, list[S]]:
+    """Live rows of `table` whose `parent` column is in `parent_ids`, grouped by it."""
+    rows = live(session, table, col(getattr(table, parent)).in_(parent_ids))
+    result: dict[str, list[S]] = defaultdict(list)
+    for row in sorted(rows, key=order) if order else rows:
+        result[getattr(row, parent)].append(row)
     return result
+
+
+def steps_by_action(session: Session, action_ids: Sequence[str]) -> dict[str, list[Step]]:
+    return _grouped(session, Step, "action_id", action_ids, lambda s: s.display_order)
 
 
 def updates_by_action(
     session: Session, action_ids: Sequence[str]
 ) -> dict[str, list[ProgressUpdate]]:
     """Every update, withdrawn ones included (they are part of the record)."""
-    result: dict[str, list[ProgressUpdate]] = defaultdict(list)
-    rows = live(session, ProgressUpdate, col(ProgressUpdate.action_id).in_(action_ids))
-    for update in rows:
-        result[update.action_id].append(update)
-    return result
+    return _grouped(session, ProgressUpdate, "action_id", action_ids)
 
 
 def values_by_measure(
     session: Session, measure_ids: Sequence[str]
 ) -> dict[str, list[MeasureValue]]:
-    result: dict[str, list[MeasureValue]] = defaultdict(list)
-    rows = live(session, MeasureValue, col(MeasureValue.measure_id).in_(measure_ids))
-    for value in sorted(rows, key=lambda v: (v.period_end, v.period)):
-        result[value.measure_id].append(value)
-    return result
+    return _grouped(
+        session, MeasureValue, "measure_id", measure_ids, lambda v: (v.period_end, v.period)
+    )
 
 
 def benchmarks_by_measure(
     session: Session, measure_ids: Sequence[str]
 ) -> dict[str, list[Benchmark]]:
-    result: dict[str, list[Benchmark]] = defaultdict(list)
-    rows = live(session, Benchmark, col(Benchmark.measure_id).in_(measure_ids))
-    for row in sorted(rows, key=lambda b: (b.period_end, b.comparator)):
-        result[row.measure_id].append(row)
-    return result
+    return _grouped(
+        session, Benchmark, "measure_id", measure_ids, lambda b: (b.period_end, b.comparator)
+    )
 
 
 def actions_by_measure(session: Session, measure_ids: Sequence[str]) -> dict[str, list[Action]]:
