@@ -15,17 +15,10 @@ from perfdesk.store.database import Database
 log = logging.getLogger(__name__)
 
 
-def import_plan(db: Database, workbook: Path, replace: bool = False) -> str:
-    """Import a plan workbook: checked in full first, then all or nothing."""
-    from perfdesk.services.workbook_read import read_workbook
-
-    return import_document(db, read_workbook(workbook), workbook.name, replace)
-
-
 def import_document(db: Database, doc: PlanDocument, source: str, replace: bool = False) -> str:
-    """Add a checked plan document. A plan with the same short name is refused
-    unless `replace`, which tombstones the old plan (after a backup) in the
-    same transaction as the import."""
+    """Add a plan document already checked by `read_workbook`. A plan with
+    the same short name is refused unless `replace`, which tombstones the old
+    plan (after a backup) in the same transaction as the import."""
     with db.read() as session:
         existing = [
             p for p in queries.plans(session)

@@ -25,12 +25,9 @@ def sqlite_engine(
     uri = f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rwc'}"
 
     def connect() -> sqlite3.Connection:
-        conn = sqlite3.connect(
+        return sqlite3.connect(
             uri, uri=True, timeout=busy_timeout_ms / 1000, check_same_thread=False,
-            detect_types=0,
         )
-        conn.isolation_level = None  # we issue BEGIN ourselves (see _begin)
-        return conn
 
     engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool)
     _set_up(engine, read_only, busy_timeout_ms)
@@ -48,7 +45,7 @@ def url_engine(url: str) -> Engine:
 def _set_up(engine: Engine, read_only: bool, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _begin)
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA foreign_keys = ON")

@@ -44,7 +44,7 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
             Change(
                 changed_at=now, author=author, database_id=database_id,
                 table_name=obj.__tablename__, row_id=obj.id, kind=kind, field=field,
-                old_value=_text(old), new_value=_text(new) if kind != "insert" else new,
+                old_value=_text(old), new_value=_text(new),
                 row_version=obj.version,
             )
         )
