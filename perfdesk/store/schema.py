@@ -51,6 +51,7 @@ class Plan(Synced, table=True):
     marking: str = ""
     state: str = "Draft"
     description: str = ""
+    rolled_from_id: str | None = Field(default=None, foreign_key="plan.id", max_length=36)
 
 
 class Priority(Synced, table=True):
@@ -105,6 +106,7 @@ class Action(Synced, table=True):
     measure_of_success: str = ""
     impact: str = ""
     display_order: int = 0
+    carried_from_id: str | None = Field(default=None, foreign_key="action.id", max_length=36)
 
 
 class ActionLead(Synced, table=True):

@@ -78,26 +78,43 @@ def test_a_database_from_a_newer_perfdesk_is_refused_untouched(db_path: Path) ->
     assert db_path.read_bytes() == before
 
 
-def test_upgrading_an_old_database_backs_it_up_first(db_path: Path, monkeypatch) -> None:
-    db = open_database(db_path, create=True)
-    with db.write() as s:
-        s.add(Plan(title="Kept through the upgrade", short_name="Kept"))
-    db.close()
-    # Pretend the file was written at a schema this PerfDesk has since moved past.
-    monkeypatch.setattr(migrate, "known_revisions", lambda: ["0001", "0002"])
-    monkeypatch.setattr(migrate, "upgrade", lambda engine: _stamp(engine, "0002"))
+def test_upgrading_an_old_database_backs_it_up_first(db_path: Path) -> None:
+    _make_schema_0001(db_path)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO plan (id, version, updated_at, title, short_name, organisation, board,"
+            " marking, state, description) VALUES ('p1', 1, '2023-04-01 00:00:00',"
+            " 'Kept through the upgrade', 'Kept', '', '', '', 'Draft', '')"
+        )
+    conn.close()
     db = open_database(db_path)
+    with db.read() as session:
+        plan = session.get(Plan, "p1")
+        assert plan is not None and plan.title == "Kept through the upgrade"
+        assert plan.rolled_from_id is None
     db.close()
     backups = list(backup_folder(db_path).glob("*.sqlite"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as conn:
         assert conn.execute("SELECT title FROM plan").fetchall() == [("Kept through the upgrade",)]
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    conn.close()
 
 
-def _stamp(engine, revision: str) -> None:
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"UPDATE alembic_version SET version_num = '{revision}'")
+def _make_schema_0001(path: Path) -> None:
+    """A database as the first PerfDesk release left it."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{path}")
+    config = Config()
+    config.set_main_option("script_location", str(migrate.migrations_dir()))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    engine.dispose()
+
 
 
 def test_migrations_give_the_same_schema_as_the_models(empty_db: Database) -> None:
