@@ -74,3 +74,8 @@ def parse_date(text: str) -> dt.date:
     if m:
         return dt.date(int(m[3]), int(m[2]), int(m[1]))
     raise ValueError(f"{text!r} is not a date (expected YYYY-MM-DD or DD/MM/YYYY)")
+
+
+def nice_date(day: dt.date | None) -> str:
+    """"3 Jul 2023": how dates read in lists (portable, no %-d)."""
+    return f"{day.day} {day:%b %Y}" if day else ""

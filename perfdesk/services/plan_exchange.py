@@ -5,25 +5,43 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from sqlmodel import Session
+
 from perfdesk.domain.plan_document import PlanDocument
 from perfdesk.domain.text import name_key
 from perfdesk.errors import Conflict
 from perfdesk.services.plan_store import load_document, save_document, tombstone_plan
 from perfdesk.store import backup, queries
 from perfdesk.store.database import Database
+from perfdesk.store.schema import Plan
 
 log = logging.getLogger(__name__)
 
 
+def same_name_plans(session: Session, doc: PlanDocument) -> list[Plan]:
+    key = name_key(doc.plan.short_name)
+    return [p for p in queries.plans(session) if name_key(p.short_name) == key]
+
+
+def add_document(session: Session, doc: PlanDocument, source: str, replace: bool) -> Plan:
+    """Save a checked plan document in the caller's transaction. A plan with
+    the same short name is refused unless `replace`, which tombstones it."""
+    existing = same_name_plans(session, doc)
+    if existing and not replace:
+        raise Conflict(
+            f"{source}: a plan named {doc.plan.short_name!r} is already in this database; "
+            "nothing was changed. Replace it, or change the short name in the workbook."
+        )
+    for old in existing:
+        tombstone_plan(session, old)
+    return save_document(session, doc)
+
+
 def import_document(db: Database, doc: PlanDocument, source: str, replace: bool = False) -> str:
-    """Add a plan document already checked by `read_workbook`. A plan with
-    the same short name is refused unless `replace`, which tombstones the old
-    plan (after a backup) in the same transaction as the import."""
+    """Add a plan document already checked by `read_workbook`, backing the
+    database up first when it replaces a plan."""
     with db.read() as session:
-        existing = [
-            p for p in queries.plans(session)
-            if name_key(p.short_name) == name_key(doc.plan.short_name)
-        ]
+        existing = same_name_plans(session, doc)
     if existing and not replace:
         raise Conflict(
             f"{source}: a plan named {doc.plan.short_name!r} is already in {db.location}; "
@@ -33,9 +51,7 @@ def import_document(db: Database, doc: PlanDocument, source: str, replace: bool 
         saved = backup.backup(db.path, "before-replace")
         log.info("backup before replacing %s: %s", doc.plan.short_name, saved)
     with db.write() as session:
-        for old in existing:
-            tombstone_plan(session, session.merge(old))
-        save_document(session, doc)
+        add_document(session, doc, source, replace)
     return doc.plan.short_name
 
 

@@ -54,6 +54,7 @@ class Database:
     read_only: bool
     author: str = ""
     warning: str = ""
+    read_only_reason: str = ""
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -121,9 +122,11 @@ def open_database(
     text = os.fspath(target)
     if "://" in text:
         engine = url_engine(text)
-        return _prepare(engine, text, None, read_only=read_only, author=author)
+        db = _prepare(engine, text, None, read_only=read_only, author=author)
+        db.read_only_reason = "it was opened read-only, as asked" if read_only else ""
+        return db
     path = Path(text).expanduser()
-    warning = ""
+    warning = reason = ""
     if is_network_path(path):
         warning = (
             f"{path} looks like a network folder: SQLite's locking is unreliable there. "
@@ -144,10 +147,16 @@ def open_database(
     else:
         _check_header(path)
         _refuse_foreign(str(path), *_peek(path))  # before our connections change the file
-        read_only = read_only or not _writable(path)
+        if read_only:
+            reason = "it was opened read-only, as asked"
+        elif not _writable(path):
+            read_only = True
+            reason = ("this computer does not let PerfDesk change the file or its folder "
+                      "(check its permissions, or copy it somewhere you can write)")
     engine = sqlite_engine(path, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
     db = _prepare(engine, str(path), path, read_only=read_only, author=author)
     db.warning = warning
+    db.read_only_reason = reason if read_only else ""
     return db
 
 

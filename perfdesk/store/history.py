@@ -19,7 +19,7 @@ from perfdesk.store.schema import Change, Synced, utc_now
 _UNTRACKED = frozenset({"version", "updated_at"})
 
 
-def _text(value: Any) -> str | None:
+def as_text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, dt.date | dt.datetime):
@@ -30,7 +30,7 @@ def _text(value: Any) -> str | None:
 
 
 def _row_snapshot(obj: Synced) -> str:
-    values = {c.key: _text(getattr(obj, c.key)) for c in inspect(obj).mapper.column_attrs}
+    values = {c.key: as_text(getattr(obj, c.key)) for c in inspect(obj).mapper.column_attrs}
     return json.dumps(values, ensure_ascii=False, sort_keys=True)
 
 
@@ -39,15 +39,17 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
     database_id = session.info.get("database_id", "")
     now = utc_now()
 
+    recorded = session.info.setdefault("recorded", [])
+
     def change(obj: Synced, kind: str, field: str = "", old: Any = None, new: Any = None) -> None:
-        session.add(
-            Change(
-                changed_at=now, author=author, database_id=database_id,
-                table_name=obj.__tablename__, row_id=obj.id, kind=kind, field=field,
-                old_value=_text(old), new_value=_text(new),
-                row_version=obj.version,
-            )
+        row = Change(
+            changed_at=now, author=author, database_id=database_id,
+            table_name=obj.__tablename__, row_id=obj.id, kind=kind, field=field,
+            old_value=as_text(old), new_value=as_text(new),
+            row_version=obj.version,
         )
+        session.add(row)
+        recorded.append(row)
 
     for obj in list(session.deleted):
         if isinstance(obj, Synced | Change):
@@ -83,6 +85,11 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
         if isinstance(obj, Synced):
             obj.updated_at = now
             change(obj, "insert", new=_row_snapshot(obj))
+
+
+def recorded(session: Session) -> list[Change]:
+    """The changes this session has recorded so far, in order (flush first)."""
+    return list(session.info.get("recorded", []))
 
 
 def install(session: Session) -> None:

@@ -1,66 +1,32 @@
-"""Starting the window. Until the main window lands, a simple list of plans."""
+"""Starting the window: open (or, on first run, create) the database and
+show the main window. A database that cannot be opened is explained."""
 
 from __future__ import annotations
 
+import logging
 import sys
 
-from PySide6.QtWidgets import (
-    QApplication,
-    QHeaderView,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from perfdesk import __version__
 from perfdesk.errors import PerfDeskError
 from perfdesk.paths import default_database
 from perfdesk.services.demo import load_demo
-from perfdesk.services.summaries import plan_summaries
+from perfdesk.store import queries
 from perfdesk.store.database import Database, open_database
-from perfdesk.ui.plan_list_model import PlanListModel
+
+log = logging.getLogger(__name__)
 
 
-class PlanListWindow(QMainWindow):
-    def __init__(self, db: Database) -> None:
-        super().__init__()
-        self.db = db
-        self.setWindowTitle(f"PerfDesk — {db.location}")
-        self.model = PlanListModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().hide()
-        heading = QLabel("<b>Improvement plans</b>")
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.addWidget(heading)
-        layout.addWidget(self.table)
-        self.setCentralWidget(body)
-        self.statusBar().showMessage(f"{db.location} — PerfDesk {__version__}")
-        self.refresh()
-
-    def refresh(self) -> None:
-        with self.db.read() as session:
-            self.model.set_rows(plan_summaries(session))
-
-
-def open_or_create_default(target: str | None, read_only: bool) -> Database:
+def open_or_create_default(target: str | None, read_only: bool, author: str = "") -> Database:
     """The given database; with none given, the user's own, which is created
     holding the demo plans on first run."""
     if target is not None:
-        return open_database(target, read_only=read_only)
+        return open_database(target, read_only=read_only, author=author)
     location = default_database()
-    db = open_database(location, create=not read_only, read_only=read_only)
-    if not read_only:
+    db = open_database(location, create=not read_only, read_only=read_only, author=author)
+    if not db.read_only:
         with db.read() as session:
-            from perfdesk.store.queries import plans
-
-            empty = not plans(session)
+            empty = not queries.plans(session)
         if empty:
             load_demo(db)
     return db
@@ -69,15 +35,20 @@ def open_or_create_default(target: str | None, read_only: bool) -> Database:
 def run_gui(target: str | None, read_only: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("PerfDesk")
+    app.setOrganizationName("PerfDesk")
+    from perfdesk.ui.crash import install_excepthook
+    from perfdesk.ui.main_window import MainWindow
+    from perfdesk.ui.settings import Settings
+
+    install_excepthook(None)
+    settings = Settings()
     try:
-        db = open_or_create_default(target, read_only)
+        db = open_or_create_default(target, read_only, settings.user_name)
     except PerfDeskError as exc:
         QMessageBox.critical(None, "PerfDesk cannot open the database", str(exc))
         return 1
-    window = PlanListWindow(db)
-    window.resize(1000, 500)
+    window = MainWindow(db, settings)
+    if settings.window_value("geometry") is None:
+        window.resize(1280, 760)
     window.show()
-    try:
-        return app.exec()
-    finally:
-        db.close()
+    return app.exec()

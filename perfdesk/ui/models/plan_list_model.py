@@ -6,6 +6,7 @@ from enum import IntEnum
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from perfdesk.domain.status import Status
 from perfdesk.services.summaries import PlanSummary
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -17,13 +18,13 @@ class Column(IntEnum):
     PRIORITIES = 2
     ACTIONS = 3
     MEASURES = 4
-    NOT_STARTED = 5
 
 
 _HEADERS = {
     Column.PLAN: "Plan", Column.TITLE: "Title", Column.PRIORITIES: "Priorities",
-    Column.ACTIONS: "Actions", Column.MEASURES: "Measures", Column.NOT_STARTED: "Not started",
+    Column.ACTIONS: "Actions", Column.MEASURES: "Measures",
 }
+STATUS_COLUMNS = tuple(Status)  # one column per status after the fixed ones
 
 
 class PlanListModel(QAbstractTableModel):
@@ -36,26 +37,30 @@ class PlanListModel(QAbstractTableModel):
         self._rows = list(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(Column) + len(STATUS_COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[Column(section)]
+            if section < len(Column):
+                return _HEADERS[Column(section)]
+            status = STATUS_COLUMNS[section - len(Column)]
+            return f"{status.symbol} {status.label}"
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         row = self._rows[index.row()]
-        column = Column(index.column())
+        if index.column() >= len(Column):
+            return row.by_status[STATUS_COLUMNS[index.column() - len(Column)].label]
         values = {
             Column.PLAN: row.short_name, Column.TITLE: row.title,
             Column.PRIORITIES: row.priorities, Column.ACTIONS: row.actions,
-            Column.MEASURES: row.measures, Column.NOT_STARTED: row.by_status["Not started"],
+            Column.MEASURES: row.measures,
         }
-        return values[column]
+        return values[Column(index.column())]

@@ -1,0 +1,43 @@
+"""Every question the app asks the user, in one place, so tests can answer
+them instead of leaving a modal dialog open."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+
+def confirm(parent: QWidget | None, title: str, text: str, yes: str = "Delete") -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    accept = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is accept
+
+
+def text(parent: QWidget | None, title: str, label: str, value: str = "") -> str | None:
+    answer, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, value)
+    return answer if ok else None
+
+
+def inform(parent: QWidget | None, title: str, message: str) -> None:
+    QMessageBox.information(parent, title, message)
+
+
+def refuse(parent: QWidget | None, title: str, message: str) -> None:
+    """A known problem, in plain words; nothing was changed."""
+    QMessageBox.warning(parent, title, message)
+
+
+def open_path(parent: QWidget | None, title: str, filters: str, folder: str = "") -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, title, folder, filters)
+    return path or None
+
+
+def save_path(parent: QWidget | None, title: str, filters: str, suggested: str = "") -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    return path or None
+
+
+def folder_path(parent: QWidget | None, title: str) -> str | None:
+    return QFileDialog.getExistingDirectory(parent, title) or None

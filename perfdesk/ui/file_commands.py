@@ -1,0 +1,192 @@
+"""File menu commands: databases, backups, workbooks, preferences, about.
+
+Each takes the main window. Heavy libraries (openpyxl) are imported here
+only when a command needs them, so start-up stays lean.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QProgressDialog
+
+from perfdesk.errors import PerfDeskError
+from perfdesk.store import backup, queries
+from perfdesk.store.database import open_database as open_db
+from perfdesk.ui import ask
+
+if TYPE_CHECKING:
+    from perfdesk.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+DB_FILTER = "PerfDesk databases (*.sqlite *.db);;All files (*)"
+XLSX_FILTER = "Excel workbooks (*.xlsx)"
+
+
+class Busy:
+    """A progress dialog for work that may take more than a moment."""
+
+    def __init__(self, window: MainWindow, text: str) -> None:
+        self.dialog = QProgressDialog(text, "", 0, 0, window)
+        self.dialog.setWindowTitle("PerfDesk")
+        self.dialog.setCancelButton(None)  # type: ignore[arg-type]
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(300)
+
+    def __enter__(self) -> Busy:
+        self.dialog.setValue(0)
+        QApplication.processEvents()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.dialog.reset()
+        self.dialog.deleteLater()
+
+
+def switch_to(window: MainWindow, location: str, create: bool = False) -> bool:
+    try:
+        db = open_db(location, create=create, author=window.settings.user_name)
+    except PerfDeskError as exc:
+        ask.refuse(window, "Cannot open that database", str(exc))
+        return False
+    window.set_database(db)
+    return True
+
+
+def new_database(window: MainWindow) -> None:
+    path = ask.save_path(window, "New PerfDesk database", DB_FILTER, "plans.sqlite")
+    if not path:
+        return
+    if Path(path).exists():
+        ask.refuse(window, "Not created",
+                   f"{path} already exists. Choose a new name, or use Open to open it.")
+        return
+    switch_to(window, path, create=True)
+
+
+def open_database(window: MainWindow) -> None:
+    path = ask.open_path(window, "Open a PerfDesk database", DB_FILTER)
+    if path:
+        switch_to(window, path)
+
+
+def fill_recent_menu(window: MainWindow) -> None:
+    menu = window.recent_menu
+    menu.clear()
+    current = window.db.location if window.db else ""
+    recent = [r for r in window.settings.recent_databases if r != current]
+    for number, location in enumerate(recent, start=1):
+        action = menu.addAction(f"&{number} {location}")
+        action.triggered.connect(lambda _c=False, loc=location: _open_recent(window, loc))
+    menu.setEnabled(bool(recent))
+
+
+def _open_recent(window: MainWindow, location: str) -> None:
+    if not Path(location).exists() and "://" not in location:
+        window.settings.forget_database(location)
+        fill_recent_menu(window)
+        ask.refuse(window, "Cannot open that database",
+                   f"{location} is no longer there (moved or deleted). It was removed from "
+                   "the recent list.")
+        return
+    switch_to(window, location)
+
+
+def backup_now(window: MainWindow) -> None:
+    db = window.db
+    if db is None or db.path is None:
+        ask.refuse(window, "No backup", "Only a database file can be backed up.")
+        return
+    try:
+        saved = backup.backup(db.path, "manual")
+    except OSError as exc:
+        ask.refuse(window, "Backup failed", f"The backup could not be written: {exc}.")
+        return
+    window.statusBar().showMessage(f"Backed up to {saved}", 10000)
+
+
+def import_workbook(window: MainWindow) -> None:
+    from perfdesk.services.plan_exchange import add_document, same_name_plans
+    from perfdesk.services.workbook_read import read_workbook
+
+    path = ask.open_path(window, "Import a plan workbook", XLSX_FILTER)
+    if not path or window.ops is None:
+        return
+    try:
+        with Busy(window, f"Reading {Path(path).name}…"):
+            doc = read_workbook(Path(path))
+    except PerfDeskError as exc:
+        ask.refuse(window, "Workbook not imported", str(exc))
+        return
+    ops = window.ops
+    replace = False
+    if ops.read(lambda s: same_name_plans(s, doc)):
+        replace = ask.confirm(
+            window, "Replace plan?",
+            f"A plan named {doc.plan.short_name!r} is already here. Replace it with the "
+            "workbook's? A backup is taken first, and Undo brings the old one back.",
+            yes="Replace",
+        )
+        if not replace:
+            return
+        backup_now(window)
+    with Busy(window, f"Importing {doc.plan.short_name}…"):
+        plan = ops.run(f"Import {doc.plan.short_name}",
+                       lambda s: add_document(s, doc, Path(path).name, replace))
+    if plan is not None:
+        window.build_tabs(plan.id)
+
+
+def export_workbook(window: MainWindow) -> None:
+    from perfdesk.services.plan_store import load_document
+    from perfdesk.services.workbook_write import write_workbook
+
+    tab = window.current_plan_tab()
+    if tab is None or window.ops is None:
+        ask.inform(window, "Export", "Open the tab of the plan to export first.")
+        return
+
+    def document(session: object) -> object:
+        from perfdesk.store.schema import Plan
+
+        return load_document(session, session.get(Plan, tab.plan_id))  # type: ignore[attr-defined]
+
+    name = tab.outline.short_name if tab.outline else "plan"
+    path = ask.save_path(window, "Export plan workbook", XLSX_FILTER, f"{name}.xlsx")
+    if not path:
+        return
+    try:
+        with Busy(window, f"Writing {Path(path).name}…"):
+            write_workbook(window.ops.read(document), Path(path))  # type: ignore[arg-type]
+    except (PerfDeskError, OSError) as exc:
+        ask.refuse(window, "Workbook not written", str(exc))
+        return
+    window.statusBar().showMessage(f"Exported {name} to {path}", 10000)
+
+
+def preferences(window: MainWindow) -> None:
+    from perfdesk.ui.dialogs.preferences_dialog import ask_preferences
+
+    if window.ops is None:
+        return
+    leads = window.ops.read(lambda s: [(lead.id, lead.name) for lead in queries.live(s, _lead())])
+    if ask_preferences(window, window.settings, sorted(leads, key=lambda p: p[1].casefold())):
+        window.show_user()
+        for tab in window.plan_tabs():
+            tab.filters.set_stale_days(window.settings.stale_days)
+            tab.filters.set_my_leads(window.settings.my_leads)
+
+
+def _lead() -> type:
+    from perfdesk.store.schema import Lead
+
+    return Lead
+
+
+def about(window: MainWindow) -> None:
+    from perfdesk.ui.dialogs.about import show_about
+
+    show_about(window, window.db.location if window.db else "", None)

@@ -1,0 +1,306 @@
+"""The main window: a tab per plan and the Overview, menus, toolbar, the
+read-only banner and the status bar. What each menu command does lives in
+`file_commands` and `plan_commands`; this module only wires them up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
+
+from perfdesk.store import queries
+from perfdesk.store.database import Database
+from perfdesk.ui import file_commands, plan_commands
+from perfdesk.ui.ops import Operations
+from perfdesk.ui.overview_tab import OverviewTab
+from perfdesk.ui.plan_tab import PlanTab
+from perfdesk.ui.settings import Settings
+
+BANNER_STYLE = (
+    "background: #fff4c2; color: #3b2f00; padding: 6px; border-bottom: 1px solid #c9a800;"
+)
+NATIVE = QKeySequence.SequenceFormat.NativeText
+StandardKey = QKeySequence.StandardKey
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database, settings: Settings, today: dt.date | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.today = today or dt.date.today()
+        self.db: Database | None = None
+        self.ops: Operations | None = None
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setAccessibleName("Notice")
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setAccessibleName("Plans")
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs)
+        self.setCentralWidget(central)
+        self.where = QLabel()
+        self.who = QLabel()
+        self.counts = QLabel()
+        for label in (self.counts, self.who, self.where):
+            self.statusBar().addPermanentWidget(label)
+        self._build_actions()
+        self._build_menus()
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.set_database(db)
+        self._restore_geometry()
+
+    # -- the database shown ------------------------------------------------
+    def set_database(self, db: Database) -> None:
+        """Show `db` (on start, or after File > Open / New)."""
+        if self.db is not None:
+            self._save_layout()
+            self.db.close()
+        self.db = db
+        self.ops = Operations(db, self.settings, self)
+        self.ops.undo_state.connect(self._update_undo)
+        self.ops.changed.connect(self._on_changed)
+        self.settings.remember_database(db.location)
+        self.build_tabs()
+        self.setWindowTitle(f"PerfDesk — {db.path.name if db.path else db.location}")
+        self.where.setText(db.location)
+        self.where.setToolTip("The database file in use")
+        self._show_banner()
+        self._update_undo()
+        self._update_editing()
+        self.show_user()
+        file_commands.fill_recent_menu(self)
+
+    def build_tabs(self, select_plan: str | None = None) -> None:
+        assert self.ops is not None
+        last = select_plan or str(self.settings.window_value("last_tab") or "")
+        self.tabs.blockSignals(True)
+        while self.tabs.count():
+            widget = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            widget.deleteLater()
+        plans = self.ops.read(queries.plans)
+        for plan in plans:
+            tab = PlanTab(self.ops, plan.id, self.today)
+            tab.restore_layout()
+            tab.counts_changed.connect(self._update_counts)
+            tab.view.doubleClicked.connect(lambda _i: plan_commands.add_update(self))
+            self.tabs.addTab(tab, plan.short_name)
+            self.tabs.setTabToolTip(self.tabs.count() - 1, plan.title)
+        self.overview = OverviewTab(self.ops)
+        self.tabs.addTab(self.overview, "Overview")
+        self.tabs.blockSignals(False)
+        names = [self.tabs.tabText(i) for i in range(self.tabs.count())]
+        ids = [t.plan_id for t in self.plan_tabs()]
+        if last in ids:
+            self.tabs.setCurrentIndex(ids.index(last))
+        elif last in names:
+            self.tabs.setCurrentIndex(names.index(last))
+        else:
+            self.tabs.setCurrentIndex(0)
+        self._update_counts()
+
+    def plan_tabs(self) -> list[PlanTab]:
+        tabs = (self.tabs.widget(i) for i in range(self.tabs.count()))
+        return [t for t in tabs if isinstance(t, PlanTab)]
+
+    def current_plan_tab(self) -> PlanTab | None:
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, PlanTab) else None
+
+    def tab_for_plan(self, plan_id: str) -> PlanTab | None:
+        return next((t for t in self.plan_tabs() if t.plan_id == plan_id), None)
+
+    # -- menus -----------------------------------------------------------
+    def _action(self, text: str, slot: object, shortcut: object = None, tip: str = "",
+                *, edits: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setStatusTip(tip)
+        keys = f" ({action.shortcut().toString(NATIVE)})" if shortcut is not None else ""
+        action.setToolTip(f"{tip or text.replace('&', '').rstrip('.…')}{keys}")
+        action.triggered.connect(lambda _checked=False: slot(self))  # type: ignore[operator]
+        if edits:
+            self._editing_actions.append(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self._editing_actions: list[QAction] = []
+        a = self._action
+        fc, pc = file_commands, plan_commands
+        self.act_new_db = a("&New database…", fc.new_database, StandardKey.New,
+                            "Start an empty database file")
+        self.act_open_db = a("&Open database…", fc.open_database, StandardKey.Open,
+                             "Open another PerfDesk database file")
+        self.act_backup = a("&Backup now", fc.backup_now, "Ctrl+Shift+B",
+                            "Save a backup copy of the database now")
+        self.act_import = a("&Import plan workbook…", fc.import_workbook, "Ctrl+I",
+                            "Add a plan from an Excel workbook", edits=True)
+        self.act_export = a("&Export plan workbook…", fc.export_workbook, "Ctrl+E",
+                            "Save the current plan as an Excel workbook")
+        self.act_prefs = a("&Preferences…", fc.preferences, StandardKey.Preferences,
+                           "Your name, your lead roles, filters and printing")
+        if self.act_prefs.shortcut().isEmpty():
+            self.act_prefs.setShortcut(QKeySequence("Ctrl+,"))
+        self.act_quit = a("&Quit", lambda w: w.close(), StandardKey.Quit, "Close PerfDesk")
+        self.act_undo = a("&Undo", lambda w: w.ops.undo(), StandardKey.Undo, "Undo the last edit")
+        self.act_redo = a("&Redo", lambda w: w.ops.redo(), ["Ctrl+Shift+Z", "Ctrl+Y"],
+                          "Redo the edit just undone")
+        self.act_find = a("&Find actions", pc.find, StandardKey.Find,
+                          "Search the actions of this plan")
+        self.act_clear = a("C&lear filters", pc.clear_filters, "Ctrl+Shift+L",
+                           "Show every action of this plan")
+        self.act_update = a("Add &update…", pc.add_update, "Ctrl+U",
+                            "Record progress on the chosen action", edits=True)
+        self.act_next_tab = a("&Next tab", lambda w: w._step_tab(1), "Ctrl+PgDown")
+        self.act_prev_tab = a("&Previous tab", lambda w: w._step_tab(-1), "Ctrl+PgUp")
+        self.act_overview = a("&Overview", lambda w: w.tabs.setCurrentWidget(w.overview),
+                              "Ctrl+0", "Where each plan stands")
+        self.act_refresh = a("&Reload", lambda w: w.build_tabs(), StandardKey.Refresh,
+                             "Read the database again")
+        self.act_add_action = a("&New action", pc.add_action, "Ctrl+Shift+N",
+                                "Add an action to the chosen priority and timeframe", edits=True)
+        self.act_delete_action = a("&Delete action…", pc.delete_action, "Ctrl+Delete",
+                                   "Delete the chosen action (can be undone)", edits=True)
+        self.act_move_action = a("&Move action…", pc.move_action, "Ctrl+M",
+                                 "Move the chosen action to another priority or timeframe",
+                                 edits=True)
+        self.act_renumber = a("&Renumber actions", pc.renumber, None,
+                              "Give this plan's actions consecutive refs", edits=True)
+        self.act_add_priority = a("Add &priority…", pc.add_priority, None, edits=True)
+        self.act_edit_priority = a("&Edit priority…", pc.edit_priority, None,
+                                   "Edit the priority chosen on the left", edits=True)
+        self.act_delete_priority = a("Dele&te priority…", pc.delete_priority, None,
+                                     "Delete the chosen priority and its actions", edits=True)
+        self.act_add_outcome = a("Add &outcome statement…", pc.add_outcome, None, edits=True)
+        self.act_leads = a("&Leads…", pc.manage_leads, "Ctrl+L",
+                           "Rename leads or merge two into one", edits=True)
+        self.act_plan_details = a("Plan &details…", pc.edit_plan, None, edits=True)
+        self.act_new_plan = a("New &blank plan…", pc.new_plan, None, edits=True)
+        self.act_roll = a("Roll &forward…", pc.roll_forward, None,
+                          "Start the next period's plan with every open action", edits=True)
+        self.act_about = a("&About PerfDesk", fc.about, None)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.act_new_db, self.act_open_db])
+        self.recent_menu = QMenu("Open &recent", self)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addAction(self.act_backup)
+        file_menu.addSeparator()
+        file_menu.addActions([self.act_import, self.act_export])
+        file_menu.addSeparator()
+        file_menu.addActions([self.act_prefs, self.act_quit])
+        edit = bar.addMenu("&Edit")
+        edit.addActions([self.act_undo, self.act_redo])
+        edit.addSeparator()
+        edit.addActions([self.act_update, self.act_find, self.act_clear])
+        view = bar.addMenu("&View")
+        view.addActions([self.act_overview, self.act_next_tab, self.act_prev_tab,
+                         self.act_refresh])
+        plan = bar.addMenu("&Plan")
+        plan.addActions([self.act_add_action, self.act_move_action, self.act_delete_action,
+                         self.act_renumber])
+        plan.addSeparator()
+        plan.addActions([self.act_add_priority, self.act_edit_priority,
+                         self.act_delete_priority, self.act_add_outcome])
+        plan.addSeparator()
+        plan.addActions([self.act_leads, self.act_plan_details, self.act_new_plan,
+                         self.act_roll])
+        bar.addMenu("&Help").addAction(self.act_about)
+        tools = self.addToolBar("Main")
+        tools.setObjectName("main_toolbar")
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        tools.addActions([self.act_undo, self.act_redo])
+        tools.addSeparator()
+        tools.addActions([self.act_update, self.act_add_action, self.act_find])
+        tools.addSeparator()
+        tools.addActions([self.act_backup])
+
+    # -- reacting -----------------------------------------------------------
+    def _update_undo(self) -> None:
+        if self.ops is None:
+            return
+        undo, redo = self.ops.history.undo_label, self.ops.history.redo_label
+        self.act_undo.setEnabled(undo is not None)
+        self.act_undo.setText(f"&Undo {undo}" if undo else "&Undo")
+        self.act_redo.setEnabled(redo is not None)
+        self.act_redo.setText(f"&Redo {redo}" if redo else "&Redo")
+
+    def _update_editing(self) -> None:
+        writable = self.db is not None and not self.db.read_only
+        for action in self._editing_actions:
+            action.setEnabled(writable)
+
+    def _on_changed(self, edit: object) -> None:
+        if self.ops and {"plan"} & getattr(edit, "tables", frozenset()):
+            current = self.current_plan_tab()
+            self.build_tabs(current.plan_id if current else None)
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        tab = self.current_plan_tab()
+        if tab is None:
+            total = sum(t.model.total for t in self.plan_tabs())
+            self.counts.setText(f"{len(self.plan_tabs())} plans · {total} actions")
+        else:
+            self.counts.setText(f"{tab.model.shown} of {tab.model.total} actions shown")
+
+    def show_user(self) -> None:
+        name = self.settings.user_name or "no name set"
+        self.who.setText(f"You: {name}")
+        self.who.setToolTip("Set your name in Preferences; it signs your updates")
+
+    def _show_banner(self) -> None:
+        assert self.db is not None
+        notes = []
+        if self.db.read_only:
+            reason = self.db.read_only_reason or "it cannot be written"
+            notes.append(f"Read-only: {reason}. You can look, search and print, "
+                         "but not change anything.")
+        if self.db.warning:
+            notes.append(self.db.warning)
+        self.banner.setText("\n".join(notes))
+        self.banner.setVisible(bool(notes))
+
+    def _tab_changed(self, _index: int) -> None:
+        self._update_counts()
+
+    def _step_tab(self, step: int) -> None:
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+
+    # -- remembered layout ------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.window_value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self.settings.window_value("state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def _save_layout(self) -> None:
+        self.settings.set_window_value("geometry", self.saveGeometry())
+        self.settings.set_window_value("state", self.saveState())
+        tab = self.current_plan_tab()
+        self.settings.set_window_value("last_tab", tab.plan_id if tab else "Overview")
+        if tab is not None:
+            tab.save_layout()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Every edit is already committed; only the layout is left to keep."""
+        self._save_layout()
+        self.settings.store.sync()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+        event.accept()

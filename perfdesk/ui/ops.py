@@ -1,0 +1,94 @@
+"""How the window changes data: every user edit goes through `Operations.run`.
+
+An operation is a service function given a write session. It runs as one
+committed transaction, goes on the undo stack, and `changed` tells every
+view what it changed so each can refresh only what it shows. A known
+problem (locked, read-only, a rule refused it) is shown in plain words and
+nothing changes. Widgets never open sessions themselves: they read through
+`read` with a service function too.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+from sqlmodel import Session
+
+from perfdesk.errors import PerfDeskError
+from perfdesk.services.undo import UndoHistory
+from perfdesk.store.database import Database
+from perfdesk.store.edits import Edit, perform
+from perfdesk.ui import ask
+from perfdesk.ui.settings import Settings
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+class Operations(QObject):
+    changed = Signal(object)  # Edit: what the last edit, undo or redo changed
+    undo_state = Signal()  # the undo/redo labels changed
+
+    def __init__(self, db: Database, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.settings = settings
+        self.history = UndoHistory(db)
+        self._window = parent
+
+    @property
+    def author(self) -> str:
+        return self.settings.user_name
+
+    @property
+    def read_only(self) -> bool:
+        return self.db.read_only
+
+    def read(self, query: Callable[[Session], T]) -> T:
+        with self.db.read() as session:
+            return query(session)
+
+    def run(self, label: str, operation: Callable[[Session], T]) -> T | None:
+        """Do one edit. Returns the operation's result, or None when it was
+        refused (the user has been told why)."""
+        if self.db.read_only:
+            self._refuse(label, f"{self.db.location} is open read-only; nothing was changed.")
+            return None
+        try:
+            result, edit = perform(self.db, label, operation, self.author)
+        except PerfDeskError as exc:
+            self._refuse(label, str(exc))
+            return None
+        log.info("%s: %d changes", label, len(edit.changes))
+        self.history.record(edit)
+        self.undo_state.emit()
+        self.changed.emit(edit)
+        return result
+
+    def undo(self) -> Edit | None:
+        if self.history.undo_label is None:
+            return None
+        return self._step(self.history.undo, f"Undo {self.history.undo_label}")
+
+    def redo(self) -> Edit | None:
+        if self.history.redo_label is None:
+            return None
+        return self._step(self.history.redo, f"Redo {self.history.redo_label}")
+
+    def _step(self, step: Callable[[], Edit], label: str) -> Edit | None:
+        try:
+            edit = step()
+        except PerfDeskError as exc:
+            self._refuse(label, str(exc))
+            return None
+        self.undo_state.emit()
+        self.changed.emit(edit)
+        return edit
+
+    def _refuse(self, label: str, message: str) -> None:
+        log.warning("%s refused: %s", label, message)
+        ask.refuse(self._window, f"{label}: not done", message)

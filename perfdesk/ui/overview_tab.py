@@ -1,0 +1,38 @@
+"""The Overview tab: until the charts arrive, where each plan stands in counts."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from perfdesk.services.summaries import plan_summaries
+from perfdesk.store.edits import Edit
+from perfdesk.ui.models.plan_list_model import PlanListModel
+from perfdesk.ui.ops import Operations
+
+
+class OverviewTab(QWidget):
+    def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.model = PlanListModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Plans and their action counts by status")
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        heading = QLabel("<b>Where each plan stands</b> — actions by their latest status")
+        heading.setAccessibleName("Overview")
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.table)
+        ops.changed.connect(self.on_changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.model.set_rows(self.ops.read(plan_summaries))
+
+    def on_changed(self, edit: Edit) -> None:
+        if edit.tables & {"plan", "action", "progress_update", "priority", "measure"}:
+            self.refresh()

@@ -1,0 +1,180 @@
+"""One plan's tab: the priority navigator, the actions grouped by timeframe
+with their filters, and the editor of the chosen action."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from perfdesk.domain.action_view import ActionFilter, ActionRow
+from perfdesk.services.action_rows import action_rows, affected_actions
+from perfdesk.services.plan_outline import PlanOutline, PriorityOutline, plan_outline
+from perfdesk.store.edits import Edit
+from perfdesk.ui.editor.action_editor import ActionEditor
+from perfdesk.ui.filter_bar import FilterBar
+from perfdesk.ui.models.action_tree_model import ROW_ROLE, ActionTreeModel, Column
+from perfdesk.ui.navigator import Navigator
+from perfdesk.ui.ops import Operations
+
+_OUTLINE_TABLES = frozenset({"plan", "priority", "outcome"})
+_ROW_TABLES = frozenset({"action", "action_lead", "progress_update", "lead"})
+DEFAULT_WIDTHS = {
+    Column.REF: 64, Column.ACTION: 300, Column.LEADS: 170, Column.BY_WHEN: 120,
+    Column.STATUS: 110, Column.LATEST: 220, Column.OVERDUE: 130,
+}
+
+
+class PlanTab(QWidget):
+    counts_changed = Signal()
+
+    def __init__(self, ops: Operations, plan_id: str, today: dt.date | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self.plan_id = plan_id
+        self.today = today or dt.date.today()
+        self.outline: PlanOutline | None = None
+
+        self.navigator = Navigator()
+        self.filters = FilterBar(ops.settings.stale_days)
+        self.filters.set_my_leads(ops.settings.my_leads)
+        self.model = ActionTreeModel(self.today)
+        self.view = QTreeView()
+        self.view.setModel(self.model)
+        self.view.setAccessibleName("Actions")
+        self.view.setUniformRowHeights(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAllColumnsShowFocus(True)
+        header = self.view.header()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in DEFAULT_WIDTHS.items():
+            header.resizeSection(column, width)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSortingEnabled(True)
+        self.editor = ActionEditor(ops)
+
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        middle_layout.addWidget(self.filters)
+        middle_layout.addWidget(self.view)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.navigator)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([200, 700, 460])
+        self.splitter.setChildrenCollapsible(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.splitter)
+
+        self.filters.changed.connect(self._filter)
+        self.navigator.priority_chosen.connect(self._priority_chosen)
+        self.filters.cleared.connect(lambda: self.navigator.select(None, quiet=True))
+        self.model.modelReset.connect(self._after_reset)
+        self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        ops.changed.connect(self.on_changed)
+        self.reload()
+
+    # -- loading ----------------------------------------------------------
+    def reload(self) -> None:
+        """Read the plan afresh (after structural edits, undo, import)."""
+        current = self.current_action_id()
+        self.outline, rows = self.ops.read(
+            lambda s: (plan_outline(s, self.plan_id), action_rows(s, self.plan_id, self.today))
+        )
+        self.navigator.set_outline(self.outline)
+        self._set_lead_choices(rows)
+        self.model.set_rows(rows)
+        self.select_action(current)
+        self.counts_changed.emit()
+
+    def _set_lead_choices(self, rows: list[ActionRow]) -> None:
+        leads: dict[str, str] = {}
+        for row in rows:
+            leads.update(zip(row.lead_ids, row.leads, strict=True))
+        self.filters.set_leads(sorted(leads.items(), key=lambda pair: pair[1].casefold()))
+
+    def on_changed(self, edit: Edit) -> None:
+        if edit.structural or edit.tables & _OUTLINE_TABLES or "lead" in edit.tables:
+            self.reload()
+            return
+        if not edit.tables & _ROW_TABLES:
+            return
+        touched = [(c.table, c.row_id) for c in edit.changes]
+
+        def fresh(session: object) -> list[ActionRow]:
+            ids = affected_actions(session, touched)  # type: ignore[arg-type]
+            return action_rows(session, self.plan_id, self.today, only=sorted(ids)) if ids else []
+
+        rows = self.ops.read(fresh)
+        if rows:
+            self.model.replace_rows(rows)
+            self.counts_changed.emit()
+
+    # -- filtering and selection ---------------------------------------------
+    def _filter(self, action_filter: ActionFilter) -> None:
+        current = self.current_action_id()
+        self.model.set_filter(action_filter)
+        self.select_action(current)
+        self.counts_changed.emit()
+
+    def _priority_chosen(self, priority: PriorityOutline | None) -> None:
+        self.filters.set_priority((priority.id, priority.label) if priority else None)
+
+    def _after_reset(self) -> None:
+        root = QModelIndex()
+        for row in range(self.model.rowCount()):
+            self.view.setFirstColumnSpanned(row, root, True)
+        self.view.expandAll()
+        self.filters.show_counts(self.model.shown, self.model.total)
+
+    def current_action_id(self) -> str | None:
+        row = self.model.row_at(self.view.currentIndex())
+        return row.id if row else None
+
+    def current_row(self) -> ActionRow | None:
+        return self.model.row_at(self.view.currentIndex())
+
+    def select_action(self, action_id: str | None) -> bool:
+        index = self.model.index_of(action_id) if action_id else QModelIndex()
+        if index.isValid():
+            self.view.setCurrentIndex(index)
+            self.view.scrollTo(index)
+            return True
+        self.view.setCurrentIndex(QModelIndex())
+        self.editor.show_action(None)
+        return False
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = current.data(ROW_ROLE) if current.isValid() else None
+        self.editor.show_action(row.id if isinstance(row, ActionRow) else None)
+
+    # -- remembered layout ----------------------------------------------------
+    def save_layout(self) -> None:
+        self.ops.settings.set_window_value("actions_header", self.view.header().saveState())
+        self.ops.settings.set_window_value("plan_splitter", self.splitter.saveState())
+
+    def restore_layout(self) -> None:
+        header = self.ops.settings.window_value("actions_header")
+        if isinstance(header, QByteArray):
+            self.view.header().restoreState(header)
+        splitter = self.ops.settings.window_value("plan_splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
