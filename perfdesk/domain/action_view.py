@@ -7,7 +7,8 @@ plain string work with no database and no Qt involved.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from perfdesk.domain.status import Status
 from perfdesk.domain.timeframe import Timeframe
@@ -82,15 +83,44 @@ class ActionFilter:
         return self == ActionFilter(today=self.today)
 
     def matches(self, row: ActionRow) -> bool:
+        return self.predicate()(row)
+
+    def predicate(self) -> Callable[[ActionRow], bool]:
+        """A test for rows, with only the conditions in force: run 20,000
+        times a keystroke, it does no work it does not need to."""
+        checks: list[Callable[[ActionRow], bool]] = []
         words = self.text.casefold().split()
+        if words:
+            checks.append(lambda r: all(w in r.search_key for w in words))
+        if self.lead_ids:
+            checks.append(lambda r: not self.lead_ids.isdisjoint(r.lead_ids))
+        if self.statuses:
+            checks.append(lambda r: r.status in self.statuses)
+        if self.timeframes:
+            checks.append(lambda r: r.group in self.timeframes)
+        if self.priority_ids:
+            checks.append(lambda r: (r.priority_id or "") in self.priority_ids)
+        if self.overdue:
+            checks.append(lambda r: r.overdue)
+        if self.slipped:
+            checks.append(lambda r: r.slipped)
+        if self.stale_days is not None:
+            days = self.stale_days
+            checks.append(lambda r: r.stale(self.today, days))
+        if self.mine is not None:
+            mine = self.mine
+            checks.append(lambda r: not mine.isdisjoint(r.lead_ids))
+        if not checks:
+            return lambda _r: True
+        if len(checks) == 1:
+            return checks[0]
+        return lambda r: all(check(r) for check in checks)
+
+    def narrows(self, other: ActionFilter) -> bool:
+        """Every row this filter passes, `other` passes too: only the search
+        text changed, by typing more of it. Lets typing filter what is shown
+        rather than every row."""
         return (
-            all(w in row.search_key for w in words)
-            and (not self.lead_ids or not self.lead_ids.isdisjoint(row.lead_ids))
-            and (not self.statuses or row.status in self.statuses)
-            and (not self.timeframes or row.group in self.timeframes)
-            and (not self.priority_ids or (row.priority_id or "") in self.priority_ids)
-            and (not self.overdue or row.overdue)
-            and (not self.slipped or row.slipped)
-            and (self.stale_days is None or row.stale(self.today, self.stale_days))
-            and (self.mine is None or not self.mine.isdisjoint(row.lead_ids))
+            replace(self, text="") == replace(other, text="")
+            and self.text.casefold().startswith(other.text.casefold())
         )

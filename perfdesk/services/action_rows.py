@@ -24,12 +24,12 @@ def action_rows(
     ).where(Action.plan_id == plan_id, col(Action.deleted_at).is_(None))
     if only is not None:
         query = query.where(col(Action.id).in_(only))
-    actions = session.exec(query).all()
+    actions = session.connection().execute(query).all()
     ids = [a[0] for a in actions]
     scope = col(Action.id).in_(ids) if only is not None else Action.plan_id == plan_id
-    priorities = dict(
-        session.exec(select(Priority.id, Priority.ref).where(Priority.plan_id == plan_id)).all()
-    )
+    priorities = dict(session.connection().execute(  # type: ignore[arg-type]
+        select(Priority.id, Priority.ref).where(Priority.plan_id == plan_id)
+    ).all())
     leads = _leads(session, scope)
     updates = _updates(session, scope)
     rows = []
@@ -62,7 +62,7 @@ def _leads(session: Session, scope: object) -> dict[str, list[tuple[str, str]]]:
         .order_by(col(ActionLead.display_order))
     )
     result: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for action_id, lead_id, name in session.exec(query).all():
+    for action_id, lead_id, name in session.connection().execute(query).all():
         result[action_id].append((lead_id, name))
     return result
 
@@ -83,7 +83,7 @@ def _updates(
     )
     best: dict[str, tuple[dt.date, dt.datetime, str, str]] = {}
     texts: dict[str, list[str]] = defaultdict(list)
-    for aid, on, at, status, done, nxt, withdrawn in session.exec(query).all():
+    for aid, on, at, status, done, nxt, withdrawn in session.connection().execute(query).all():
         texts[aid].append(f"{done}\n{nxt}")
         if withdrawn is not None:
             continue
@@ -107,5 +107,5 @@ def affected_actions(session: Session, changes: Sequence[tuple[str, str]]) -> se
         row_ids = [row_id for t, row_id in changes if t == name]
         if row_ids:
             query = select(table.action_id).where(col(table.id).in_(row_ids))
-            ids |= set(session.exec(query).all())
+            ids |= {r[0] for r in session.connection().execute(query).all()}
     return ids

@@ -40,7 +40,7 @@ class FilterBar(QWidget):
         self._today = dt.date.today()
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Find actions: ref, words, lead or update (Ctrl+F)")
+        self.search.setPlaceholderText("Find (Ctrl+F): ref, words, lead, update")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Find actions")
         self.lead = self._combo("Lead filter", "Any lead")

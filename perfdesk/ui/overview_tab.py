@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from perfdesk.services.summaries import plan_summaries
@@ -27,12 +28,21 @@ class OverviewTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.table)
+        self._stale = True
         ops.changed.connect(self.on_changed)
-        self.refresh()
 
     def refresh(self) -> None:
         self.model.set_rows(self.ops.read(plan_summaries))
+        self._stale = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Counted when looked at, not at start-up or after every edit."""
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
 
     def on_changed(self, edit: Edit) -> None:
         if edit.tables & {"plan", "action", "progress_update", "priority", "measure"}:
-            self.refresh()
+            self._stale = True
+            if self.isVisible():
+                self.refresh()

@@ -185,16 +185,24 @@ def manage_leads(window: MainWindow) -> None:
 
 
 def edit_plan(window: MainWindow) -> None:
-    from perfdesk.ui.dialogs.plan_dialogs import ask_plan_details, plan_values
+    from dataclasses import asdict, fields
+
+    from perfdesk.store.schema import Plan
+    from perfdesk.ui.dialogs.plan_dialogs import PlanValues, ask_plan_details
 
     tab = _tab(window)
     if tab is None or window.ops is None:
         return
-    current = window.ops.read(lambda s: plan_values(s, tab.plan_id))
+    plan = window.ops.read(lambda s: s.get(Plan, tab.plan_id))
+    current = PlanValues(**{f.name: getattr(plan, f.name) for f in fields(PlanValues)})
     values = ask_plan_details(window, current)
-    if values is not None and values != current:
-        window.ops.run("Edit plan details", lambda s: plan_care.edit_plan(
-            s, tab.plan_id, **values.changes_from(current)))
+    if values is None:
+        return
+    before, after = asdict(current), asdict(values)
+    changed = {key: value for key, value in after.items() if before[key] != value}
+    if changed:
+        window.ops.run("Edit plan details",
+                       lambda s: plan_care.edit_plan(s, tab.plan_id, **changed))
 
 
 def new_plan(window: MainWindow) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QSplitter,
-    QTreeView,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -21,15 +21,17 @@ from perfdesk.services.plan_outline import PlanOutline, PriorityOutline, plan_ou
 from perfdesk.store.edits import Edit
 from perfdesk.ui.editor.action_editor import ActionEditor
 from perfdesk.ui.filter_bar import FilterBar
-from perfdesk.ui.models.action_tree_model import ROW_ROLE, ActionTreeModel, Column
+from perfdesk.ui.models.action_table_model import ROW_ROLE, ActionTableModel, Column
 from perfdesk.ui.navigator import Navigator
 from perfdesk.ui.ops import Operations
 
 _OUTLINE_TABLES = frozenset({"plan", "priority", "outcome"})
 _ROW_TABLES = frozenset({"action", "action_lead", "progress_update", "lead"})
+# Wide enough at 1366×768 for ref, status, action, leads, by when and overdue
+# beside the editor; the latest update is one scroll (or one hidden pane) away.
 DEFAULT_WIDTHS = {
-    Column.REF: 64, Column.ACTION: 300, Column.LEADS: 170, Column.BY_WHEN: 120,
-    Column.STATUS: 110, Column.LATEST: 220, Column.OVERDUE: 130,
+    Column.REF: 62, Column.STATUS: 104, Column.ACTION: 250, Column.LEADS: 150,
+    Column.BY_WHEN: 104, Column.OVERDUE: 118, Column.LATEST: 260,
 }
 
 
@@ -47,17 +49,22 @@ class PlanTab(QWidget):
         self.navigator = Navigator()
         self.filters = FilterBar(ops.settings.stale_days)
         self.filters.set_my_leads(ops.settings.my_leads)
-        self.model = ActionTreeModel(self.today)
-        self.view = QTreeView()
+        self.model = ActionTableModel(self.today)
+        self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setAccessibleName("Actions")
-        self.view.setUniformRowHeights(True)
+        self.view.setWordWrap(False)
+        self.view.setShowGrid(False)
         self.view.setAlternatingRowColors(True)
+        rows = self.view.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAllColumnsShowFocus(True)
-        header = self.view.header()
+        self.view.setTabKeyNavigation(False)
+        header = self.view.horizontalHeader()
         header.setSectionsMovable(True)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -78,7 +85,7 @@ class PlanTab(QWidget):
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([200, 700, 460])
+        self.splitter.setSizes([170, 760, 420])
         self.splitter.setChildrenCollapsible(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -139,10 +146,9 @@ class PlanTab(QWidget):
         self.filters.set_priority((priority.id, priority.label) if priority else None)
 
     def _after_reset(self) -> None:
-        root = QModelIndex()
-        for row in range(self.model.rowCount()):
-            self.view.setFirstColumnSpanned(row, root, True)
-        self.view.expandAll()
+        self.view.clearSpans()
+        for row in self.model.heading_rows():
+            self.view.setSpan(row, 0, 1, len(Column))
         self.filters.show_counts(self.model.shown, self.model.total)
 
     def current_action_id(self) -> str | None:
@@ -168,13 +174,14 @@ class PlanTab(QWidget):
 
     # -- remembered layout ----------------------------------------------------
     def save_layout(self) -> None:
-        self.ops.settings.set_window_value("actions_header", self.view.header().saveState())
+        header = self.view.horizontalHeader().saveState()
+        self.ops.settings.set_window_value("actions_header", header)
         self.ops.settings.set_window_value("plan_splitter", self.splitter.saveState())
 
     def restore_layout(self) -> None:
         header = self.ops.settings.window_value("actions_header")
         if isinstance(header, QByteArray):
-            self.view.header().restoreState(header)
+            self.view.horizontalHeader().restoreState(header)
         splitter = self.ops.settings.window_value("plan_splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)

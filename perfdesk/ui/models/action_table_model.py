@@ -1,9 +1,9 @@
 """A plan's actions grouped by timeframe, filtered and sorted inside the model.
 
-Two levels: a group row per timeframe (0–3, 3–6, 6–12 months, then none)
-and the actions under it. Filtering runs over each row's prepared lower-case
-search key and then resets the model, which at 20,000 rows is an order of
-magnitude faster than a QSortFilterProxyModel calling `data()` per row.
+A heading row per timeframe (0–3, 3–6, 6–12 months, then none) followed by
+its actions. Filtering runs over each row's prepared lower-case search key
+and then resets the model, which at 20,000 rows is an order of magnitude
+faster than a QSortFilterProxyModel calling `data()` per row.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from perfdesk.domain.action_view import GROUP_ORDER, ActionFilter, ActionRow
@@ -21,17 +21,16 @@ from perfdesk.domain.dates import nice_date
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-GROUP_ID = 0  # internal id of group rows; action rows carry group number + 1
 
 
 class Column(IntEnum):
     REF = 0
-    ACTION = 1
-    LEADS = 2
-    BY_WHEN = 3
-    STATUS = 4
-    LATEST = 5
-    OVERDUE = 6
+    STATUS = 1
+    ACTION = 2
+    LEADS = 3
+    BY_WHEN = 4
+    OVERDUE = 5
+    LATEST = 6
 
 
 HEADERS = {
@@ -68,44 +67,48 @@ def _sort_key(row: ActionRow, column: Column) -> object:
     return (not row.overdue, row.due_date or dt.date.max)
 
 
-class ActionTreeModel(QAbstractItemModel):
+class ActionTableModel(QAbstractTableModel):
+    """Flat rows: each timeframe's heading row, then its actions. A flat
+    table lets the view lay out lazily, where a tree walks every child."""
+
     def __init__(self, today: dt.date | None = None) -> None:
         super().__init__()
         self.today = today or dt.date.today()
         self._all: list[ActionRow] = []
         self._filter = ActionFilter(today=self.today)
         self._sort: tuple[Column, Qt.SortOrder] | None = None
-        self._groups: list[tuple[str, list[ActionRow]]] = []
+        self._entries: list[ActionRow | tuple[str, int]] = []
+        self._matched: list[ActionRow] = []  # rows passing the filter, in plan order
+        self._where_cache: dict[str, int] | None = None
 
     # -- loading, filtering, sorting ---------------------------------------
     def set_rows(self, rows: Iterable[ActionRow]) -> None:
         self._all = list(rows)
+        self._matched = self._all
         self._rebuild()
 
     def replace_rows(self, rows: Iterable[ActionRow]) -> None:
         """Fresh copies of some rows after an edit. Cells change in place when
-        the rows stay where they are; otherwise the view is rebuilt."""
+        the rows stay where they are; otherwise the table is rebuilt."""
         fresh = {r.id: r for r in rows}
         self._all = [fresh.get(r.id, r) for r in self._all]
-        placed = {r.id: (g, i) for g, (_, group) in enumerate(self._groups)
-                  for i, r in enumerate(group)}
+        self._matched = [fresh.get(r.id, r) for r in self._matched]
         for row in fresh.values():
-            where = placed.get(row.id)
-            old = self._groups[where[0]][1][where[1]] if where else None
-            if (where is None or old is None or old.group != row.group
+            at = self._where.get(row.id)
+            old = self._entries[at] if at is not None else None
+            if (not isinstance(old, ActionRow) or old.group != row.group
                     or not self._filter.matches(row) or self._sort is not None):
                 self._rebuild()
                 return
         for row in fresh.values():
-            g, i = placed[row.id]
-            self._groups[g][1][i] = row
-            self.dataChanged.emit(
-                self.createIndex(i, 0, g + 1), self.createIndex(i, len(Column) - 1, g + 1)
-            )
+            at = self._where[row.id]
+            self._entries[at] = row
+            self.dataChanged.emit(self.index(at, 0), self.index(at, len(Column) - 1))
 
     def set_filter(self, action_filter: ActionFilter) -> None:
+        narrowing = action_filter.narrows(self._filter)
         self._filter = action_filter
-        self._rebuild()
+        self._rebuild(narrowing)
 
     @property
     def action_filter(self) -> ActionFilter:
@@ -115,20 +118,35 @@ class ActionTreeModel(QAbstractItemModel):
         self._sort = (Column(column), order) if column >= 0 else None
         self._rebuild()
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, narrowing: bool = False) -> None:
         self.beginResetModel()
-        matches = self._filter.matches
+        matches = self._filter.predicate()
+        self._matched = [r for r in (self._matched if narrowing else self._all) if matches(r)]
         groups: dict[str, list[ActionRow]] = {name: [] for name in GROUP_ORDER}
-        for row in self._all:
-            if matches(row):
-                groups.setdefault(row.group, []).append(row)
+        for row in self._matched:
+            groups.setdefault(row.group, []).append(row)
         if self._sort is not None:
             column, order = self._sort
             for rows in groups.values():
                 rows.sort(key=lambda r: _sort_key(r, column),
                           reverse=order == Qt.SortOrder.DescendingOrder)
-        self._groups = [(name, rows) for name, rows in groups.items() if rows]
+        entries: list[ActionRow | tuple[str, int]] = []
+        for name, rows in groups.items():
+            if rows:
+                entries.append((name, len(rows)))
+                entries.extend(rows)
+        self._entries = entries
+        self._where_cache = None
         self.endResetModel()
+
+    @property
+    def _where(self) -> dict[str, int]:
+        """Position of each shown action, worked out when first asked for."""
+        if self._where_cache is None:
+            self._where_cache = {
+                e.id: i for i, e in enumerate(self._entries) if isinstance(e, ActionRow)
+            }
+        return self._where_cache
 
     # -- counts and lookup ----------------------------------------------------
     @property
@@ -137,51 +155,36 @@ class ActionTreeModel(QAbstractItemModel):
 
     @property
     def shown(self) -> int:
-        return sum(len(rows) for _, rows in self._groups)
+        return len(self._matched)
 
     def all_rows(self) -> list[ActionRow]:
         return list(self._all)
 
     def shown_rows(self) -> list[ActionRow]:
-        return [row for _, rows in self._groups for row in rows]
+        return [e for e in self._entries if isinstance(e, ActionRow)]
 
     def group_names(self) -> list[str]:
-        return [name for name, _ in self._groups]
+        return [e[0] for e in self._entries if isinstance(e, tuple)]
+
+    def heading_rows(self) -> list[int]:
+        return [i for i, e in enumerate(self._entries) if isinstance(e, tuple)]
 
     def index_of(self, action_id: str) -> QModelIndex:
-        for g, (_, rows) in enumerate(self._groups):
-            for i, row in enumerate(rows):
-                if row.id == action_id:
-                    return self.createIndex(i, 0, g + 1)
-        return QModelIndex()
+        at = self._where.get(action_id)
+        return self.index(at, 0) if at is not None else QModelIndex()
 
     def row_at(self, index: Index) -> ActionRow | None:
-        if not index.isValid() or index.internalId() == GROUP_ID:
+        if not index.isValid():
             return None
-        return self._groups[index.internalId() - 1][1][index.row()]
+        entry = self._entries[index.row()]
+        return entry if isinstance(entry, ActionRow) else None
 
-    # -- QAbstractItemModel -----------------------------------------------
-    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, GROUP_ID)
-        return self.createIndex(row, column, parent.row() + 1)
-
-    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
-        if not index.isValid() or index.internalId() == GROUP_ID:
-            return QModelIndex()
-        return self.createIndex(index.internalId() - 1, 0, GROUP_ID)
-
+    # -- QAbstractTableModel ----------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:
-        if not parent.isValid():
-            return len(self._groups)
-        if parent.internalId() == GROUP_ID and parent.column() == 0:
-            return len(self._groups[parent.row()][1])
-        return 0
+        return 0 if parent.isValid() else len(self._entries)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return len(Column)
+        return 0 if parent.isValid() else len(Column)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -192,14 +195,17 @@ class ActionTreeModel(QAbstractItemModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
+        if isinstance(self._entries[index.row()], tuple):
+            return Qt.ItemFlag.ItemIsEnabled
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
-        if index.internalId() == GROUP_ID:
-            return self._group_data(index, role)
-        row = self._groups[index.internalId() - 1][1][index.row()]
+        entry = self._entries[index.row()]
+        if isinstance(entry, tuple):
+            return self._heading_data(entry, index.column(), role)
+        row = entry
         if role == ROW_ROLE:
             return row
         column = Column(index.column())
@@ -215,17 +221,20 @@ class ActionTreeModel(QAbstractItemModel):
             return _sort_key(row, column)
         return None
 
-    def _group_data(self, index: Index, role: int) -> object:
-        name, rows = self._groups[index.row()]
-        if index.column() != 0:
+    def _heading_data(self, heading: tuple[str, int], column: int, role: int) -> object:
+        name, count = heading
+        if column != 0:
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            noun = "action" if len(rows) == 1 else "actions"
-            return f"{name} — {len(rows)} {noun}"
+            return f"{name} — {count} {'action' if count == 1 else 'actions'}"
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(True)
             return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(QColor("#e8edf3"))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#1b2631"))
         return None
 
     def _text(self, row: ActionRow, column: Column) -> str:

@@ -1,0 +1,90 @@
+"""Small pieces the editor's pages share: text fields that commit when the
+user leaves them, one-edit helpers, and how dates and times are written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QTableView, QWidget
+from sqlmodel import Session
+
+from perfdesk.ui.ops import Operations
+
+
+class PlainTextField(QPlainTextEdit):
+    """A multi-line text field that says when the user has finished with it
+    (focus left), like QLineEdit.editingFinished. Tab moves on, so the tab
+    order works; a line break is typed with Enter."""
+
+    editingFinished = Signal()
+
+    def __init__(self, parent: QWidget | None = None, lines: int = 3) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        text = self.fontMetrics().lineSpacing() * lines
+        margin = int(2 * self.document().documentMargin() + 2 * self.frameWidth())
+        self.setFixedHeight(text + margin + 2)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.editingFinished.emit()
+
+
+def run_edit(ops: Operations, label: str, change: Callable[[Session], object]) -> bool:
+    """Run one edit; True when it was committed, False when refused (the
+    user has been told why)."""
+
+    def operation(session: Session) -> bool:
+        change(session)
+        return True
+
+    return ops.run(label, operation) is not None
+
+
+W = TypeVar("W", bound=QWidget)
+
+
+def name(widget: W, accessible: str, tip: str = "") -> W:
+    """Give a control its accessible name and tooltip."""
+    widget.setAccessibleName(accessible)
+    if tip:
+        widget.setToolTip(tip)
+        if not isinstance(widget, QLabel):
+            widget.setAccessibleDescription(tip)
+    return widget
+
+
+def push_button(text: str, accessible: str, tip: str) -> QPushButton:
+    made = QPushButton(text)
+    name(made, accessible, tip)
+    return made
+
+
+def tab_chain(*widgets: QWidget) -> None:
+    """Set the tab order to go through the widgets in this order."""
+    for first, second in itertools.pairwise(widgets):
+        QWidget.setTabOrder(first, second)
+
+
+def compact_rows(table: QTableView) -> None:
+    """One line of text per row, without the style's generous padding."""
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().lineSpacing() + 8)
+
+
+def day_text(day: dt.date | None) -> str:
+    """"31 Jul 2023"; blank for no date."""
+    return f"{day.day} {day:%b %Y}" if day else ""
+
+
+def local_time_text(moment: dt.datetime) -> str:
+    """A stored time (UTC, with or without its zone) in local time:
+    "23 Nov 2026 14:05"."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone()
+    return f"{local.day} {local:%b %Y %H:%M}"

@@ -1,0 +1,237 @@
+"""The main window as a head of service and the secretariat use it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QAbstractItemModelTester
+
+from perfdesk.domain.status import Status
+from perfdesk.services import action_edits
+from perfdesk.store import queries
+from perfdesk.store.database import open_database
+from perfdesk.store.schema import Action
+from perfdesk.ui import ask
+from perfdesk.ui.dialogs import update_dialog
+from perfdesk.ui.models.action_table_model import Column
+from perfdesk.ui.plan_tab import PlanTab
+
+SHOTS = Path(os.environ.get("PERFDESK_SCREENSHOTS", "")) if os.environ.get(
+    "PERFDESK_SCREENSHOTS") else None
+
+
+def _tab(window, name: str) -> PlanTab:
+    for tab in window.plan_tabs():
+        if tab.outline and tab.outline.short_name == name:
+            window.tabs.setCurrentWidget(tab)
+            return tab
+    raise AssertionError(f"no tab {name}")
+
+
+def _shown_refs(tab: PlanTab) -> list[str]:
+    return [row.ref for row in tab.model.shown_rows()]
+
+
+def test_demo_opens_with_a_tab_per_plan_and_every_action_grouped(open_window, demo_db) -> None:
+    window = open_window(demo_db)
+    names = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert names == ["Children's Services", "Corporate Services", "Partnership", "Overview"]
+    tab = _tab(window, "Children's Services")
+    assert tab.model.total == 39 and tab.model.shown == 39
+    assert tab.model.group_names() == ["0–3 months", "3–6 months", "6–12 months"]
+    assert "39 of 39" in window.counts.text()
+    QAbstractItemModelTester(tab.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    if SHOTS:
+        tab.select_action(tab.model.shown_rows()[1].id)
+        window.grab().save(str(SHOTS / "main_window.png"))
+
+
+def test_search_finds_an_action_by_its_words_and_lead(open_window, demo_db, qtbot) -> None:
+    window = open_window(demo_db)
+    tab = _tab(window, "Children's Services")
+    window.act_find.trigger()
+    assert tab.filters.search.hasFocus()
+    qtbot.keyClicks(tab.filters.search, "b&b hotel")
+    assert _shown_refs(tab) == ["1.1"]
+    assert "Showing 1 of 39" in tab.filters.summary.text()
+    tab.filters.clear.click()
+    assert tab.model.shown == 39 and tab.filters.search.text() == ""
+
+
+def test_filters_by_lead_and_overdue_combine(open_window, demo_db) -> None:
+    window = open_window(demo_db)
+    tab = _tab(window, "Children's Services")
+    lead = tab.filters.lead.findText("Head of Service Corporate Parenting")
+    assert lead > 0
+    tab.filters.lead.setCurrentIndex(lead)
+    led = _shown_refs(tab)
+    assert led and all("Head of Service Corporate Parenting" in r.leads
+                       for r in tab.model.shown_rows())
+    tab.filters.overdue.setChecked(True)
+    overdue = tab.model.shown_rows()
+    assert {r.ref for r in overdue} <= set(led)
+    assert all(r.due_date < dt.date(2023, 10, 2) and not r.status.is_finished for r in overdue)
+    assert "overdue" in tab.filters.summary.text()
+
+
+def test_update_in_editor_survives_reopening_and_undo_restores(
+    open_window, demo_db, reopen, monkeypatch
+) -> None:
+    window = open_window(demo_db)
+    tab = _tab(window, "Children's Services")
+    row = next(r for r in tab.model.shown_rows() if r.ref == "1.2")
+    before = row.status
+    tab.select_action(row.id)
+    monkeypatch.setattr(update_dialog, "ask_update", lambda *a, **k: update_dialog.UpdateValues(
+        status=Status.OFF_TRACK, reported_on=dt.date(2023, 9, 30),
+        done="Panel met twice", next_steps="Escalate to DCS"))
+    window.act_update.trigger()
+    assert tab.current_row().status == Status.OFF_TRACK
+
+    window.act_undo.trigger()  # the database goes back: the update is withdrawn
+    assert tab.current_row().status == before
+    with demo_db.read() as s:
+        added = [u for u in queries.updates_by_action(s, [row.id])[row.id]
+                 if u.done_text == "Panel met twice"]
+    assert len(added) == 1 and added[0].withdrawn_at is not None
+
+    window.act_redo.trigger()
+    window.close()  # no save step: closing at any moment loses nothing
+
+    db = reopen()
+    with db.read() as s:
+        latest = next(u for u in queries.updates_by_action(s, [row.id])[row.id]
+                      if u.done_text == "Panel met twice")
+    assert (latest.status, latest.author, latest.withdrawn_at) == (
+        "Off track", "Alex Tester", None)
+    window = open_window(db)
+    tab = _tab(window, "Children's Services")
+    tab.select_action(row.id)
+    assert tab.current_row().status == Status.OFF_TRACK
+
+
+def test_undo_and_redo_walk_through_edits_in_the_database(open_window, demo_db) -> None:
+    window = open_window(demo_db)
+    tab = _tab(window, "Children's Services")
+    row = tab.model.shown_rows()[0]
+    window.ops.run("Add update", lambda s: action_edits.add_update(
+        s, row.id, status=Status.AT_RISK, reported_on=dt.date(2023, 9, 1), author="A"))
+    window.ops.run("Edit text", lambda s: action_edits.set_text(s, row.id, "text", "New words"))
+    assert window.act_undo.text() == "&Undo Edit text"
+    window.act_undo.trigger()
+    with demo_db.read() as s:
+        assert s.get(Action, row.id).text == row.text
+    window.act_undo.trigger()
+    assert tab.model.row_at(tab.model.index_of(row.id)).status == row.status
+    with demo_db.read() as s:
+        ups = queries.updates_by_action(s, [row.id])[row.id]
+        assert all(u.withdrawn_at is not None for u in ups if u.status == "At risk")
+    window.act_redo.trigger()
+    window.act_redo.trigger()
+    with demo_db.read() as s:
+        assert s.get(Action, row.id).text == "New words"
+    assert tab.model.row_at(tab.model.index_of(row.id)).status == Status.AT_RISK
+
+
+def test_delete_asks_first_and_undo_brings_the_action_back(
+    open_window, demo_db, monkeypatch
+) -> None:
+    window = open_window(demo_db)
+    tab = _tab(window, "Children's Services")
+    row = tab.model.shown_rows()[3]
+    tab.select_action(row.id)
+    monkeypatch.setattr(ask, "confirm", lambda *a, **k: False)
+    window.act_delete_action.trigger()
+    assert tab.model.total == 39
+    monkeypatch.setattr(ask, "confirm", lambda *a, **k: True)
+    window.act_delete_action.trigger()
+    assert tab.model.total == 38 and row.ref not in _shown_refs(tab)
+    window.act_undo.trigger()
+    assert tab.model.total == 39 and row.ref in _shown_refs(tab)
+
+
+def test_roll_forward_carries_open_actions_into_a_new_tab(open_window, demo_db, monkeypatch):
+    from perfdesk.ui.dialogs import plan_dialogs
+
+    window = open_window(demo_db)
+    tab = _tab(window, "Children's Services")
+    window.ops.run("Complete", lambda s: action_edits.add_update(
+        s, tab.model.shown_rows()[0].id, status=Status.COMPLETE,
+        reported_on=dt.date(2023, 9, 1), author="A"))
+    monkeypatch.setattr(plan_dialogs, "ask_roll_forward", lambda *a, **k: plan_dialogs.RollValues(
+        title="Children's Services Action Plan 2024/25", short_name="Children's 2024/25",
+        period_start=dt.date(2024, 4, 1), period_end=dt.date(2025, 3, 31),
+        as_at=dt.date(2023, 10, 2)))
+    window.act_roll.trigger()
+    new = _tab(window, "Children's 2024/25")
+    assert window.current_plan_tab() is new
+    assert new.model.total == 38
+    assert len(window.plan_tabs()) == 4
+
+
+def test_read_only_database_opens_with_a_banner(open_window, demo_db, db_path) -> None:
+    demo_db.close()
+    db = open_database(db_path, read_only=True)
+    window = open_window(db)
+    assert window.banner.isVisible() and "Read-only" in window.banner.text()
+    assert "read-only, as asked" in window.banner.text()
+    assert not window.act_add_action.isEnabled() and not window.act_update.isEnabled()
+    assert _tab(window, "Children's Services").model.total == 39
+
+
+@pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0,
+                    reason="root can write any file, so permissions cannot make it read-only")
+def test_unwritable_file_opens_read_only_saying_why(open_window, demo_db, db_path) -> None:
+    demo_db.close()
+    db_path.chmod(stat.S_IRUSR)
+    window = open_window(open_database(db_path))
+    assert "does not let PerfDesk change the file" in window.banner.text()
+
+
+def test_an_edit_while_another_perfdesk_holds_the_file_is_refused_and_lost_nowhere(
+    open_window, db_path, demo_db, messages
+) -> None:
+    demo_db.close()
+    db = open_database(db_path, author="tester", busy_timeout_ms=50)
+    window = open_window(db)
+    tab = _tab(window, "Children's Services")
+    row = tab.model.shown_rows()[0]
+    other = sqlite3.connect(db_path)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        done = window.ops.run("Edit text", lambda s: action_edits.set_text(
+            s, row.id, "text", "changed"))
+    finally:
+        other.rollback()
+        other.close()
+    assert done is None
+    assert messages and "in use by another PerfDesk" in messages[-1][1]
+    assert window.act_undo.isEnabled() is False
+    with db.read() as s:
+        assert s.get(Action, row.id).text == row.text
+
+
+def test_layout_and_last_tab_are_remembered(open_window, demo_db, reopen, settings) -> None:
+    window = open_window(demo_db)
+    tab = _tab(window, "Corporate Services")
+    tab.view.horizontalHeader().resizeSection(1, 333)
+    window.close()
+    window = open_window(reopen())
+    assert window.current_plan_tab().outline.short_name == "Corporate Services"
+    assert window.current_plan_tab().view.horizontalHeader().sectionSize(1) == 333
+
+
+def test_status_is_shown_by_symbol_and_word_not_colour_alone(open_window, demo_db) -> None:
+    window = open_window(demo_db)
+    tab = _tab(window, "Children's Services")
+    index = tab.model.index_of(tab.model.shown_rows()[0].id)
+    status = index.siblingAtColumn(Column.STATUS)
+    text = status.data(Qt.ItemDataRole.DisplayRole)
+    row = tab.model.row_at(index)
+    assert text == f"{row.status.symbol} {row.status.label}"
