@@ -36,3 +36,8 @@ def default_database() -> str:
     """The database used when no --db is given: $PERFDESK_DB, else the user
     data folder's perfdesk.sqlite."""
     return os.environ.get(DB_ENV) or str(user_data_dir() / "perfdesk.sqlite")
+
+
+def log_file() -> Path:
+    """The window's log: what happened, and the traceback of any crash."""
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)) / "perfdesk.log"

@@ -36,18 +36,22 @@ def run_gui(target: str | None, read_only: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("PerfDesk")
     app.setOrganizationName("PerfDesk")
+    from perfdesk import log as logs
+    from perfdesk.paths import log_file
     from perfdesk.ui.crash import install_excepthook
     from perfdesk.ui.main_window import MainWindow
     from perfdesk.ui.settings import Settings
 
-    install_excepthook(None)
+    log_path = logs.to_file(log_file())
+    install_excepthook(log_path)
+    log.info("PerfDesk starting")
     settings = Settings()
     try:
         db = open_or_create_default(target, read_only, settings.user_name)
     except PerfDeskError as exc:
         QMessageBox.critical(None, "PerfDesk cannot open the database", str(exc))
         return 1
-    window = MainWindow(db, settings)
+    window = MainWindow(db, settings, log_path=log_path)
     if settings.window_value("geometry") is None:
         window.resize(1280, 760)
     window.show()

@@ -189,4 +189,5 @@ def _lead() -> type:
 def about(window: MainWindow) -> None:
     from perfdesk.ui.dialogs.about import show_about
 
-    show_about(window, window.db.location if window.db else "", None)
+    log_path = str(window.log_path) if window.log_path else None
+    show_about(window, window.db.location if window.db else "", log_path)

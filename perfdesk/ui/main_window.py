@@ -5,6 +5,7 @@ read-only banner and the status bar. What each menu command does lives in
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -26,9 +27,11 @@ StandardKey = QKeySequence.StandardKey
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, settings: Settings, today: dt.date | None = None) -> None:
+    def __init__(self, db: Database, settings: Settings, today: dt.date | None = None,
+                 log_path: Path | None = None) -> None:
         super().__init__()
         self.settings = settings
+        self.log_path = log_path
         self.today = today or dt.date.today()
         self.db: Database | None = None
         self.ops: Operations | None = None
@@ -94,6 +97,7 @@ class MainWindow(QMainWindow):
             tab.view.doubleClicked.connect(lambda _i: plan_commands.add_update(self))
             self.tabs.addTab(tab, plan.short_name)
             self.tabs.setTabToolTip(self.tabs.count() - 1, plan.title)
+        self._show_panes()
         self.overview = OverviewTab(self.ops)
         self.tabs.addTab(self.overview, "Overview")
         self.tabs.blockSignals(False)
@@ -189,6 +193,14 @@ class MainWindow(QMainWindow):
         self.act_roll = a("Roll &forward…", pc.roll_forward, None,
                           "Start the next period's plan with every open action", edits=True)
         self.act_about = a("&About PerfDesk", fc.about, None)
+        self.act_show_nav = a("Show &priorities pane", lambda w: w._show_panes(), "F7",
+                              "Show or hide the priorities on the left")
+        self.act_show_editor = a("Show action &editor", lambda w: w._show_panes(), "F8",
+                                 "Show or hide the editor on the right, to see every column")
+        for action, key in ((self.act_show_nav, "show_navigator"),
+                            (self.act_show_editor, "show_editor")):
+            action.setCheckable(True)
+            action.setChecked(str(self.settings.window_value(key)) != "false")
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -206,8 +218,9 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         edit.addActions([self.act_update, self.act_find, self.act_clear])
         view = bar.addMenu("&View")
-        view.addActions([self.act_overview, self.act_next_tab, self.act_prev_tab,
-                         self.act_refresh])
+        view.addActions([self.act_overview, self.act_next_tab, self.act_prev_tab])
+        view.addSeparator()
+        view.addActions([self.act_show_nav, self.act_show_editor, self.act_refresh])
         plan = bar.addMenu("&Plan")
         plan.addActions([self.act_add_action, self.act_move_action, self.act_delete_action,
                          self.act_renumber])
@@ -275,6 +288,14 @@ class MainWindow(QMainWindow):
 
     def _tab_changed(self, _index: int) -> None:
         self._update_counts()
+
+    def _show_panes(self) -> None:
+        nav, editor = self.act_show_nav.isChecked(), self.act_show_editor.isChecked()
+        self.settings.set_window_value("show_navigator", nav)
+        self.settings.set_window_value("show_editor", editor)
+        for tab in self.plan_tabs():
+            tab.navigator.setVisible(nav)
+            tab.editor.setVisible(editor)
 
     def _step_tab(self, step: int) -> None:
         self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())

@@ -30,8 +30,8 @@ _ROW_TABLES = frozenset({"action", "action_lead", "progress_update", "lead"})
 # Wide enough at 1366×768 for ref, status, action, leads, by when and overdue
 # beside the editor; the latest update is one scroll (or one hidden pane) away.
 DEFAULT_WIDTHS = {
-    Column.REF: 62, Column.STATUS: 104, Column.ACTION: 250, Column.LEADS: 150,
-    Column.BY_WHEN: 104, Column.OVERDUE: 118, Column.LATEST: 260,
+    Column.REF: 56, Column.STATUS: 112, Column.ACTION: 250, Column.LEADS: 150,
+    Column.BY_WHEN: 104, Column.OVERDUE: 84, Column.LATEST: 260,
 }
 
 

@@ -235,3 +235,76 @@ def test_status_is_shown_by_symbol_and_word_not_colour_alone(open_window, demo_d
     text = status.data(Qt.ItemDataRole.DisplayRole)
     row = tab.model.row_at(index)
     assert text == f"{row.status.symbol} {row.status.label}"
+
+
+def test_move_and_renumber_from_the_plan_menu(open_window, demo_db, monkeypatch) -> None:
+    from perfdesk.ui.dialogs import plan_dialogs
+
+    window = open_window(demo_db)
+    tab = _tab(window, "Children's Services")
+    row = next(r for r in tab.model.shown_rows() if r.ref == "1.2")
+    tab.select_action(row.id)
+    leadership = next(p for p in tab.outline.priorities if p.title == "Leadership")
+    monkeypatch.setattr(plan_dialogs, "ask_move",
+                        lambda *a, **k: (leadership.id, "6–12 months"))
+    window.act_move_action.trigger()
+    moved = tab.model.row_at(tab.model.index_of(row.id))
+    assert (moved.priority_id, moved.group) == (leadership.id, "6–12 months")
+    window.act_renumber.trigger()
+    refs = [r.ref for r in tab.model.all_rows()]
+    assert len(set(refs)) == 39
+    assert tab.model.row_at(tab.model.index_of(row.id)).ref.startswith("2.")
+    assert "1.2" in refs  # the gap in priority 1 was closed
+
+
+def test_new_blank_plan_gets_its_own_tab(open_window, demo_db, monkeypatch) -> None:
+    from perfdesk.ui.dialogs import plan_dialogs
+
+    window = open_window(demo_db)
+    monkeypatch.setattr(plan_dialogs, "ask_new_plan", lambda *a, **k: plan_dialogs.NewPlanValues(
+        title="SEND Improvement Plan", short_name="SEND", organisation="Devon County Council",
+        board="SEND Board", period_start=dt.date(2024, 4, 1), period_end=dt.date(2025, 3, 31)))
+    window.act_new_plan.trigger()
+    assert window.current_plan_tab().outline.short_name == "SEND"
+    window.act_add_action.trigger()
+    assert window.current_plan_tab().model.total == 1
+    window.act_undo.trigger()
+    assert window.current_plan_tab().model.total == 0
+
+
+def test_export_then_import_a_workbook_through_the_file_menu(
+    open_window, demo_db, monkeypatch, tmp_path
+) -> None:
+    window = open_window(demo_db)
+    _tab(window, "Partnership")
+    out = tmp_path / "partnership.xlsx"
+    monkeypatch.setattr(ask, "save_path", lambda *a, **k: str(out))
+    window.act_export.trigger()
+    assert out.exists()
+    monkeypatch.setattr(ask, "open_path", lambda *a, **k: str(out))
+    monkeypatch.setattr(ask, "confirm", lambda *a, **k: True)  # yes, replace it
+    window.act_import.trigger()
+    tab = window.current_plan_tab()
+    assert tab.outline.short_name == "Partnership" and tab.model.total == 10
+    assert len(window.plan_tabs()) == 3
+
+
+def test_a_broken_workbook_is_refused_saying_where(
+    open_window, demo_db, monkeypatch, tmp_path, messages
+) -> None:
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"not a workbook at all")
+    window = open_window(demo_db)
+    monkeypatch.setattr(ask, "open_path", lambda *a, **k: str(bad))
+    window.act_import.trigger()
+    assert messages and "broken.xlsx" in messages[-1][1]
+    assert len(window.plan_tabs()) == 3
+
+
+def test_panes_can_be_hidden_to_see_every_column(open_window, demo_db) -> None:
+    window = open_window(demo_db)
+    tab = _tab(window, "Children's Services")
+    window.act_show_editor.trigger()
+    assert not tab.editor.isVisible()
+    window.act_show_editor.trigger()
+    assert tab.editor.isVisible()

@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from enum import IntEnum
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPixmap
 
 from perfdesk.domain.action_view import GROUP_ORDER, ActionFilter, ActionRow
 from perfdesk.domain.dates import nice_date
+from perfdesk.domain.status import Status
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -38,6 +39,24 @@ HEADERS = {
     Column.BY_WHEN: "By when", Column.STATUS: "Status", Column.LATEST: "Latest update",
     Column.OVERDUE: "Overdue",
 }
+
+
+_DOTS: dict[Status, QPixmap] = {}
+
+
+def status_dot(status: Status) -> QPixmap:
+    """A small round swatch of the status colour, beside its symbol and word."""
+    if status not in _DOTS:
+        pixmap = QPixmap(10, 10)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(QColor(status.colour))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawEllipse(0, 0, 10, 10)
+        painter.end()
+        _DOTS[status] = pixmap
+    return _DOTS[status]
 
 
 def _first_line(text: str) -> str:
@@ -214,7 +233,7 @@ class ActionTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
         if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
-            return QColor(row.status.colour)
+            return status_dot(row.status)
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.OVERDUE and row.overdue:
             return QBrush(QColor("#b71c1c"))
         if role == SORT_ROLE:
@@ -257,7 +276,7 @@ class ActionTableModel(QAbstractTableModel):
             return f"{nice_date(row.latest_on)}: {_first_line(row.latest_text)}"
         if row.overdue and row.due_date:
             days = (self.today - row.due_date).days
-            return f"⚠ Overdue {days} day{'s' if days != 1 else ''}"
+            return f"⚠ {days} day{'s' if days != 1 else ''}"
         return ""
 
     def _tooltip(self, row: ActionRow, column: Column) -> str | None:
