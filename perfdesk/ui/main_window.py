@@ -247,8 +247,12 @@ class MainWindow(QMainWindow):
         undo, redo = self.ops.history.undo_label, self.ops.history.redo_label
         self.act_undo.setEnabled(undo is not None)
         self.act_undo.setText(f"&Undo {undo}" if undo else "&Undo")
+        self.act_undo.setIconText("Undo")
+        self.act_undo.setToolTip(f"Undo {undo} (Ctrl+Z)" if undo else "Nothing to undo")
         self.act_redo.setEnabled(redo is not None)
         self.act_redo.setText(f"&Redo {redo}" if redo else "&Redo")
+        self.act_redo.setIconText("Redo")
+        self.act_redo.setToolTip(f"Redo {redo} (Ctrl+Shift+Z)" if redo else "Nothing to redo")
 
     def _update_editing(self) -> None:
         writable = self.db is not None and not self.db.read_only

@@ -22,17 +22,26 @@ class OverviewTab(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         heading = QLabel("<b>Where each plan stands</b> — actions by their latest status")
         heading.setAccessibleName("Overview")
         layout = QVBoxLayout(self)
+        self.empty = QLabel(
+            "There are no plans in this database yet. Import a plan workbook "
+            "(File ▸ Import plan workbook, Ctrl+I) or start one (Plan ▸ New blank plan)."
+        )
+        self.empty.setWordWrap(True)
+        self.empty.hide()
         layout.addWidget(heading)
+        layout.addWidget(self.empty)
         layout.addWidget(self.table)
         self._stale = True
         ops.changed.connect(self.on_changed)
 
     def refresh(self) -> None:
-        self.model.set_rows(self.ops.read(plan_summaries))
+        summaries = self.ops.read(plan_summaries)
+        self.model.set_rows(summaries)
+        self.empty.setVisible(not summaries)
         self._stale = False
 
     def showEvent(self, event: QShowEvent) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from perfdesk.domain.status import Status
+from perfdesk.ui.status_icons import status_dot
 
 DATE_FORMAT = "d MMM yyyy"
 
@@ -33,10 +34,8 @@ class UpdateValues:
     next_steps: str
 
 
-def status_icon(status: Status, size: int = 12) -> QIcon:
-    pixmap = QPixmap(size, size)
-    pixmap.fill(QColor(status.colour))
-    return QIcon(pixmap)
+def status_icon(status: Status) -> QIcon:
+    return QIcon(status_dot(status))
 
 
 class UpdateDialog(QDialog):

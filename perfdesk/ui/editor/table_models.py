@@ -25,6 +25,7 @@ from PySide6.QtGui import QColor, QFont
 from perfdesk.services.action_detail import HistoryEntry, UpdateView
 from perfdesk.store.schema import Step
 from perfdesk.ui.editor.fields import day_text, local_time_text
+from perfdesk.ui.status_icons import status_dot
 
 _Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -118,7 +119,7 @@ class UpdatesModel(RowsModel):
                 tip = f"{withdrawal_note(row)}\n\n{tip}".strip()
             return tip or None
         if role == Role.DecorationRole and column == UpdateColumn.STATUS:
-            return QColor(row.status.colour)
+            return status_dot(row.status)
         if role == Role.ForegroundRole and row.withdrawn:
             return QColor(WITHDRAWN_GREY)
         if role == Role.FontRole and row.withdrawn:

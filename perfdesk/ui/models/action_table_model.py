@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from enum import IntEnum
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from perfdesk.domain.action_view import GROUP_ORDER, ActionFilter, ActionRow
 from perfdesk.domain.dates import nice_date
-from perfdesk.domain.status import Status
+from perfdesk.ui.status_icons import status_dot
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -39,24 +39,6 @@ HEADERS = {
     Column.BY_WHEN: "By when", Column.STATUS: "Status", Column.LATEST: "Latest update",
     Column.OVERDUE: "Overdue",
 }
-
-
-_DOTS: dict[Status, QPixmap] = {}
-
-
-def status_dot(status: Status) -> QPixmap:
-    """A small round swatch of the status colour, beside its symbol and word."""
-    if status not in _DOTS:
-        pixmap = QPixmap(10, 10)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setBrush(QColor(status.colour))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawEllipse(0, 0, 10, 10)
-        painter.end()
-        _DOTS[status] = pixmap
-    return _DOTS[status]
 
 
 def _first_line(text: str) -> str:
