@@ -244,15 +244,15 @@ class MainWindow(QMainWindow):
     def _update_undo(self) -> None:
         if self.ops is None:
             return
-        undo, redo = self.ops.history.undo_label, self.ops.history.redo_label
-        self.act_undo.setEnabled(undo is not None)
-        self.act_undo.setText(f"&Undo {undo}" if undo else "&Undo")
-        self.act_undo.setIconText("Undo")
-        self.act_undo.setToolTip(f"Undo {undo} (Ctrl+Z)" if undo else "Nothing to undo")
-        self.act_redo.setEnabled(redo is not None)
-        self.act_redo.setText(f"&Redo {redo}" if redo else "&Redo")
-        self.act_redo.setIconText("Redo")
-        self.act_redo.setToolTip(f"Redo {redo} (Ctrl+Shift+Z)" if redo else "Nothing to redo")
+        history = self.ops.history
+        for action, word, label, keys in (
+            (self.act_undo, "Undo", history.undo_label, "Ctrl+Z"),
+            (self.act_redo, "Redo", history.redo_label, "Ctrl+Shift+Z"),
+        ):
+            action.setEnabled(label is not None)
+            action.setText(f"&{word} {label}" if label else f"&{word}")
+            action.setIconText(word)
+            action.setToolTip(f"{word} {label} ({keys})" if label else f"Nothing to {word.lower()}")
 
     def _update_editing(self) -> None:
         writable = self.db is not None and not self.db.read_only

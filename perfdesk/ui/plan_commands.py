@@ -12,6 +12,7 @@ from perfdesk.ui import ask
 
 if TYPE_CHECKING:
     from perfdesk.domain.action_view import ActionRow
+    from perfdesk.services.plan_outline import PriorityOutline
     from perfdesk.ui.main_window import MainWindow
     from perfdesk.ui.plan_tab import PlanTab
 
@@ -32,6 +33,13 @@ def _row(window: MainWindow) -> tuple[PlanTab, ActionRow] | None:
         ask.inform(window, "Choose an action", "Select an action in the list first.")
         return None
     return tab, row
+
+
+def _priority(window: MainWindow, tab: PlanTab | None) -> PriorityOutline | None:
+    chosen = tab.navigator.current() if tab else None
+    if tab is not None and chosen is None:
+        ask.inform(window, "Choose a priority", "Choose a priority in the list on the left.")
+    return chosen
 
 
 def find(window: MainWindow) -> None:
@@ -132,11 +140,8 @@ def edit_priority(window: MainWindow) -> None:
     from perfdesk.ui.dialogs.plan_dialogs import PriorityValues, ask_priority
 
     tab = _tab(window)
-    if tab is None or window.ops is None:
-        return
-    chosen = tab.navigator.current()
-    if chosen is None:
-        ask.inform(window, "Choose a priority", "Choose a priority in the list on the left.")
+    chosen = _priority(window, tab)
+    if tab is None or chosen is None or window.ops is None:
         return
     values = ask_priority(window, PriorityValues(
         title=chosen.title, kind=chosen.kind, statement=chosen.statement,
@@ -149,11 +154,8 @@ def edit_priority(window: MainWindow) -> None:
 
 def delete_priority(window: MainWindow) -> None:
     tab = _tab(window)
-    if tab is None or window.ops is None:
-        return
-    chosen = tab.navigator.current()
-    if chosen is None:
-        ask.inform(window, "Choose a priority", "Choose a priority in the list on the left.")
+    chosen = _priority(window, tab)
+    if tab is None or chosen is None or window.ops is None:
         return
     count = sum(1 for r in tab.model.all_rows() if r.priority_id == chosen.id)
     if ask.confirm(window, "Delete priority?",

@@ -29,6 +29,13 @@ class Settings:
         except (TypeError, ValueError):
             return default
 
+    def _list(self, key: str) -> list[str]:
+        # QSettings gives back a one-item list as a plain string.
+        value = self.store.value(key, [])
+        if isinstance(value, str):
+            return [value] if value else []
+        return [str(v) for v in value or []]
+
     @property
     def user_name(self) -> str:
         """Your name: the author of your updates and changes."""
@@ -41,10 +48,7 @@ class Settings:
     @property
     def my_leads(self) -> list[str]:
         """The lead roles you hold (lead ids), for "My actions"."""
-        value = self.store.value("user/leads", [])
-        if isinstance(value, str):
-            return [value] if value else []
-        return [str(v) for v in value or []]
+        return self._list("user/leads")
 
     @my_leads.setter
     def my_leads(self, value: list[str]) -> None:
@@ -70,10 +74,7 @@ class Settings:
 
     @property
     def recent_databases(self) -> list[str]:
-        value = self.store.value("files/recent", [])
-        if isinstance(value, str):
-            return [value] if value else []
-        return [str(v) for v in value or []]
+        return self._list("files/recent")
 
     def remember_database(self, location: str) -> None:
         recent = [location, *(r for r in self.recent_databases if r != location)]

@@ -8,9 +8,16 @@ import itertools
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QAbstractItemModel, Signal
 from PySide6.QtGui import QFocusEvent
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 from sqlmodel import Session
 
 from perfdesk.ui.ops import Operations
@@ -69,6 +76,21 @@ def tab_chain(*widgets: QWidget) -> None:
     """Set the tab order to go through the widgets in this order."""
     for first, second in itertools.pairwise(widgets):
         QWidget.setTabOrder(first, second)
+
+
+def row_table(model: QAbstractItemModel, accessible: str, tip: str = "",
+              wrap: bool = False) -> QTableView:
+    """A read-only table of whole rows, one selected at a time."""
+    table = name(QTableView(), accessible, tip)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(wrap)
+    table.verticalHeader().hide()
+    if not wrap:
+        compact_rows(table)
+    return table
 
 
 def compact_rows(table: QTableView) -> None:

@@ -6,16 +6,14 @@ from __future__ import annotations
 import html
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHeaderView,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from perfdesk.services.action_detail import ActionDetail, HistoryEntry
-from perfdesk.ui.editor.fields import compact_rows, local_time_text, name
+from perfdesk.ui.editor.fields import local_time_text, name, row_table
 from perfdesk.ui.editor.table_models import ROW_ROLE, HistoryColumn, HistoryModel, readable
 
 
@@ -23,15 +21,8 @@ class HistoryPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = HistoryModel()
-        self.table = name(QTableView(), "History of changes, newest first",
-                          "Who changed what and when; select a change to read it in full")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        compact_rows(self.table)
+        self.table = row_table(self.model, "History of changes, newest first",
+                               "Who changed what and when; select a change to read it in full")
         header = self.table.horizontalHeader()
         for column in HistoryColumn:
             fits = column in (HistoryColumn.WHEN, HistoryColumn.WHO)

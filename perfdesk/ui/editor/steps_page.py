@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -16,7 +14,7 @@ from perfdesk.services import action_edits
 from perfdesk.services.action_detail import ActionDetail
 from perfdesk.store.schema import Step
 from perfdesk.ui import ask
-from perfdesk.ui.editor.fields import name, push_button, run_edit, tab_chain
+from perfdesk.ui.editor.fields import name, push_button, row_table, run_edit, tab_chain
 from perfdesk.ui.editor.table_models import ROW_ROLE, StepColumn, StepsModel
 from perfdesk.ui.ops import Operations
 
@@ -35,14 +33,8 @@ class StepsPage(QWidget):
         self.delete = push_button("De&lete step…", "Delete step", "Delete the selected step")
         self.model = StepsModel()
         self.model.on_toggle = self.set_done
-        self.table = name(QTableView(), "Steps of this action",
-                          "Tick Done (Space) when a step is done")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().hide()
+        self.table = row_table(self.model, "Steps of this action",
+                               "Tick Done (Space) when a step is done", wrap=True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(StepColumn.DONE, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(StepColumn.STEP, QHeaderView.ResizeMode.Stretch)

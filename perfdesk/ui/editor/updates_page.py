@@ -7,10 +7,8 @@ import html
 
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -20,7 +18,14 @@ from perfdesk.services import action_edits
 from perfdesk.services.action_detail import ActionDetail, UpdateView
 from perfdesk.ui import ask
 from perfdesk.ui.dialogs import update_dialog
-from perfdesk.ui.editor.fields import compact_rows, day_text, name, push_button, run_edit, tab_chain
+from perfdesk.ui.editor.fields import (
+    day_text,
+    name,
+    push_button,
+    row_table,
+    run_edit,
+    tab_chain,
+)
 from perfdesk.ui.editor.table_models import ROW_ROLE, UpdateColumn, UpdatesModel, withdrawal_note
 from perfdesk.ui.ops import Operations
 
@@ -40,14 +45,7 @@ class UpdatesPage(QWidget):
                                     "Withdraw the selected update: it stays on record but "
                                     "no longer counts")
         self.model = UpdatesModel()
-        self.table = name(QTableView(), "Progress updates, newest first")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        compact_rows(self.table)
+        self.table = row_table(self.model, "Progress updates, newest first")
         header = self.table.horizontalHeader()
         for column in UpdateColumn:
             mode = (QHeaderView.ResizeMode.Stretch if column in (UpdateColumn.DONE,
