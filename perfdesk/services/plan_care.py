@@ -1,5 +1,6 @@
 """Looking after a plan's shape: where its actions sit and what they are
-called, its priorities, outcomes and leads, and the plan itself.
+called, its priorities and outcomes, and the plan itself (leads are in
+`leads.py`).
 
 Each function works inside the caller's write session, so one call is one
 transaction and one undoable edit. Nothing is erased: deleting sets
@@ -12,56 +13,25 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from perfdesk.domain.text import guess_lead_kind, name_key
+from perfdesk.domain.text import name_key
 from perfdesk.domain.timeframe import Timeframe
-from perfdesk.errors import Conflict, NotFound
+from perfdesk.errors import Conflict
+from perfdesk.services.checks import choice, live_row, one_line
 from perfdesk.services.workbook_format import PLAN_STATES, PRIORITY_KINDS
 from perfdesk.store import queries
 from perfdesk.store.schema import (
     Action,
-    ActionLead,
-    Lead,
-    Measure,
     Outcome,
     Plan,
     Priority,
-    RoleHolder,
-    Synced,
     utc_now,
 )
 
-S = TypeVar("S", bound=Synced)
-LEAD_KINDS = ("Role", "Person")
 _TIMEFRAME_RANK = {tf.value: rank for rank, tf in enumerate(Timeframe)}
-
-
-# --- Shared checks -----------------------------------------------------------
-
-def live_row(session: Session, table: type[S], row_id: str, what: str) -> S:
-    """A row that is not tombstoned, or a NotFound naming `what` it was."""
-    row = session.get(table, row_id)
-    if row is None or row.deleted_at is not None:
-        raise NotFound(f"That {what} has been deleted (perhaps in another window).")
-    return row
-
-
-def _one_line(value: str, what: str) -> str:
-    """A name or title: spacing tidied, never blank."""
-    text = " ".join(value.split())
-    if not text:
-        raise Conflict(f"{what} cannot be blank.")
-    return text
-
-
-def _choice(value: str, choices: Sequence[str], what: str) -> str:
-    for choice in choices:
-        if choice.casefold() == value.strip().casefold():
-            return choice
-    raise Conflict(f"{value!r} is not a {what}; choose one of: {', '.join(choices)}.")
 
 
 def _timeframe(text: str | None) -> str | None:
@@ -244,10 +214,10 @@ def _next_priority_ref(priorities: Sequence[Priority], kind: str) -> str:
 
 def add_priority(session: Session, plan_id: str, title: str, kind: str = "Priority") -> Priority:
     live_row(session, Plan, plan_id, "plan")
-    kind = _choice(kind, PRIORITY_KINDS, "kind of priority")
+    kind = choice(kind, PRIORITY_KINDS, "kind of priority")
     priorities = queries.plan_priorities(session, plan_id)
     priority = Priority(
-        plan_id=plan_id, title=_one_line(title, "A priority's title"), kind=kind,
+        plan_id=plan_id, title=one_line(title, "A priority's title"), kind=kind,
         ref=_next_priority_ref(priorities, kind),
         display_order=max((p.display_order for p in priorities), default=-1) + 1,
     )
@@ -259,9 +229,9 @@ def edit_priority(session: Session, priority_id: str, **fields: Any) -> Priority
     """Title, statement, needs_improvement, kind or ref. A new ref does not
     renumber the priority's actions (renumber_actions does)."""
     fields = _cleaned(fields, {
-        "title": lambda v: _one_line(v, "A priority's title"), "statement": str.strip,
-        "needs_improvement": str.strip, "ref": lambda v: _one_line(v, "A priority's ref"),
-        "kind": lambda v: _choice(v, PRIORITY_KINDS, "kind of priority"),
+        "title": lambda v: one_line(v, "A priority's title"), "statement": str.strip,
+        "needs_improvement": str.strip, "ref": lambda v: one_line(v, "A priority's ref"),
+        "kind": lambda v: choice(v, PRIORITY_KINDS, "kind of priority"),
     }, "a priority")
     priority = live_row(session, Priority, priority_id, "priority")
     others = queries.plan_priorities(session, priority.plan_id)
@@ -333,86 +303,6 @@ def delete_outcome(session: Session, outcome_id: str) -> Outcome:
     return outcome
 
 
-# --- Leads -------------------------------------------------------------------
-
-def _refuse_taken_lead(session: Session, name: str, other_than: str | None = None) -> None:
-    for lead in queries.live(session, Lead):
-        if lead.id != other_than and name_key(lead.name) == name_key(name):
-            raise Conflict(
-                f"There is already a lead called {lead.name!r}; use that one "
-                "(or merge the two leads)."
-            )
-
-
-def add_lead(session: Session, name: str, kind: str | None = None) -> Lead:
-    """A new lead; its kind (Role or Person) is guessed from the name if not given."""
-    name = _one_line(name, "A lead's name")
-    _refuse_taken_lead(session, name)
-    lead = Lead(name=name, kind=_choice(kind, LEAD_KINDS, "kind of lead") if kind
-                else guess_lead_kind(name))
-    session.add(lead)
-    return lead
-
-
-def rename_lead(session: Session, lead_id: str, new_name: str) -> Lead:
-    lead = live_row(session, Lead, lead_id, "lead")
-    new_name = _one_line(new_name, "A lead's name")
-    _refuse_taken_lead(session, new_name, other_than=lead.id)
-    lead.name = new_name
-    return lead
-
-
-def merge_leads(session: Session, keep_id: str, merge_id: str) -> int:
-    """Everything led by `merge_id` is led by `keep_id` instead, and the
-    merged lead is deleted. Returns the number of actions affected."""
-    if keep_id == merge_id:
-        raise Conflict("A lead cannot be merged into itself; choose two different leads.")
-    keep = live_row(session, Lead, keep_id, "lead")
-    merged = live_row(session, Lead, merge_id, "lead")
-    now = utc_now()
-    both = [keep.id, merged.id]
-    links = queries.live(session, ActionLead, col(ActionLead.lead_id).in_(both))
-    affected = _repoint(links, keep.id, merged.id, lambda link: link.action_id, now)
-    holders = queries.live(session, RoleHolder, col(RoleHolder.lead_id).in_(both))
-    _repoint(holders, keep.id, merged.id, lambda holder: name_key(holder.person), now)
-    for measure in queries.live(session, Measure, Measure.owner_id == merged.id):
-        measure.owner_id = keep.id
-    merged.deleted_at = now
-    live_actions = queries.live(session, Action, col(Action.id).in_(affected))
-    return len(live_actions)
-
-
-def _repoint(
-    rows: Sequence[ActionLead] | Sequence[RoleHolder], keep_id: str, merge_id: str,
-    key: Callable[[Any], str], now: dt.datetime,
-) -> set[str]:
-    """Rows of the merged lead move to the kept one, except those the kept
-    lead already has (same `key`), which are tombstoned. Returns the keys moved."""
-    kept = {key(row) for row in rows if row.lead_id == keep_id}
-    moved: set[str] = set()
-    for row in rows:
-        if row.lead_id != merge_id:
-            continue
-        moved.add(key(row))
-        if key(row) in kept:
-            row.deleted_at = now
-        else:
-            row.lead_id = keep_id
-            kept.add(key(row))
-    return moved
-
-
-def lead_usage(session: Session) -> dict[str, int]:
-    """How many live actions each live lead leads (0 for an unused lead)."""
-    usage = {lead.id: 0 for lead in queries.live(session, Lead)}
-    actions = {a.id for a in queries.live(session, Action)}
-    pairs = {(link.lead_id, link.action_id) for link in queries.live(session, ActionLead)}
-    for lead_id, action_id in pairs:
-        if lead_id in usage and action_id in actions:
-            usage[lead_id] += 1
-    return usage
-
-
 # --- Plans -------------------------------------------------------------------
 
 def _refuse_taken_short_name(session: Session, short_name: str, other_than: str = "") -> None:
@@ -434,8 +324,8 @@ def create_blank_plan(
     session: Session, title: str, short_name: str, period_start: dt.date | None,
     period_end: dt.date | None, organisation: str = "", board: str = "",
 ) -> Plan:
-    title = _one_line(title, "A plan's title")
-    short_name = _one_line(short_name, "A plan's short name")
+    title = one_line(title, "A plan's title")
+    short_name = one_line(short_name, "A plan's short name")
     _refuse_taken_short_name(session, short_name)
     _check_period(period_start, period_end)
     plan = Plan(
@@ -450,10 +340,10 @@ def edit_plan(session: Session, plan_id: str, **fields: Any) -> Plan:
     """Title, short_name, organisation, board, marking, state, period_start,
     period_end or description."""
     fields = _cleaned(fields, {
-        "title": lambda v: _one_line(v, "A plan's title"),
-        "short_name": lambda v: _one_line(v, "A plan's short name"),
+        "title": lambda v: one_line(v, "A plan's title"),
+        "short_name": lambda v: one_line(v, "A plan's short name"),
         "organisation": str.strip, "board": str.strip, "marking": str.strip,
-        "description": str.strip, "state": lambda v: _choice(v, PLAN_STATES, "plan state"),
+        "description": str.strip, "state": lambda v: choice(v, PLAN_STATES, "plan state"),
         "period_start": lambda v: v, "period_end": lambda v: v,
     }, "a plan")
     plan = live_row(session, Plan, plan_id, "plan")

@@ -16,7 +16,8 @@ from sqlmodel import Session
 
 from perfdesk.domain.as_at import ValueFact, latest_update, values_as_at
 from perfdesk.domain.status import Status
-from perfdesk.services.plan_care import create_blank_plan, live_row
+from perfdesk.services.checks import live_row
+from perfdesk.services.plan_care import create_blank_plan
 from perfdesk.services.plan_store import update_facts
 from perfdesk.store import queries
 from perfdesk.store.schema import (

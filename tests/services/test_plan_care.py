@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from perfdesk.domain.text import name_key
 from perfdesk.domain.timeframe import Timeframe
 from perfdesk.errors import Conflict, NotFound
+from perfdesk.services import leads
 from perfdesk.services import plan_care as care
 from perfdesk.store import queries
 from perfdesk.store.database import Database
@@ -300,17 +301,17 @@ def test_outcomes_can_be_added_edited_and_deleted(demo_db: Database) -> None:
 
 def test_leads_are_added_once_and_kind_is_guessed(demo_db: Database) -> None:
     with demo_db.write() as session:
-        person = care.add_lead(session, "Priya  Shah")
-        role = care.add_lead(session, "Head of Early Help")
+        person = leads.add_lead(session, "Priya  Shah")
+        role = leads.add_lead(session, "Head of Early Help")
     assert (person.name, person.kind, role.kind) == ("Priya Shah", "Person", "Role")
     with pytest.raises(Conflict, match="already a lead"), demo_db.write() as session:
-        care.add_lead(session, "director of children’s services")
+        leads.add_lead(session, "director of children’s services")
     with pytest.raises(Conflict, match="already a lead"), demo_db.write() as session:
-        care.rename_lead(session, person.id, "Chief  Executive")
+        leads.rename_lead(session, person.id, "Chief  Executive")
     with pytest.raises(Conflict, match="already a lead"), demo_db.write() as session:
-        care.add_lead(session, "Maria Price")  # already leads corporate actions
+        leads.add_lead(session, "Maria Price")  # already leads corporate actions
     with demo_db.write() as session:
-        care.rename_lead(session, person.id, "Priya Shah-Jones")
+        leads.rename_lead(session, person.id, "Priya Shah-Jones")
     assert lead_id(demo_db, "priya shah-jones") == person.id
 
 
@@ -325,7 +326,7 @@ def test_merging_leads_leaves_each_action_with_the_kept_lead_once(demo_db: Datab
         measure.owner_id = merge
     assert before[keep] & before[merge]  # 2.5 and 2.6 are led by both
     with demo_db.write(author="Merger") as session:
-        affected = care.merge_leads(session, keep, merge)
+        affected = leads.merge_leads(session, keep, merge)
     assert affected == len(before[merge])
     with demo_db.read() as session:
         links = queries.live(session, ActionLead)
@@ -334,7 +335,7 @@ def test_merging_leads_leaves_each_action_with_the_kept_lead_once(demo_db: Datab
         assert len(kept) == len(set(kept))
         assert set(kept) == before[keep] | before[merge]
         assert session.get(Lead, merge).deleted_at is not None
-        usage = care.lead_usage(session)
+        usage = leads.lead_usage(session)
         assert usage[keep] == len(set(kept)) and merge not in usage
         assert session.get(Measure, measure.id).owner_id == keep
         assert [h.person for h in queries.live(session, RoleHolder, RoleHolder.lead_id == keep)] \
@@ -343,7 +344,7 @@ def test_merging_leads_leaves_each_action_with_the_kept_lead_once(demo_db: Datab
     assert {(c.table_name, c.kind) for c in recorded} >= {
         ("action_lead", "update"), ("action_lead", "delete"), ("lead", "delete")}
     with pytest.raises(Conflict, match="itself"), demo_db.write() as session:
-        care.merge_leads(session, keep, keep)
+        leads.merge_leads(session, keep, keep)
 
 
 # --- Plans -------------------------------------------------------------------
@@ -408,9 +409,9 @@ def test_every_function_records_its_changes_with_the_author(demo_db: Database) -
         "add_outcome": lambda s: remember("outcome", care.add_outcome(s, pid, None, "Good").id),
         "edit_outcome": lambda s: care.edit_outcome(s, made["outcome"], "Better"),
         "delete_outcome": lambda s: care.delete_outcome(s, made["outcome"]),
-        "add_lead": lambda s: remember("lead", care.add_lead(s, "Ann Other").id),
-        "rename_lead": lambda s: care.rename_lead(s, made["lead"], "Ann Another"),
-        "merge_leads": lambda s: care.merge_leads(s, lead_id(demo_db, "Chief Executive"),
+        "add_lead": lambda s: remember("lead", leads.add_lead(s, "Ann Other").id),
+        "rename_lead": lambda s: leads.rename_lead(s, made["lead"], "Ann Another"),
+        "merge_leads": lambda s: leads.merge_leads(s, lead_id(demo_db, "Chief Executive"),
                                                   made["lead"]),
         "create_blank_plan": lambda s: remember("plan", care.create_blank_plan(
             s, "Blank", "Blank", None, None).id),

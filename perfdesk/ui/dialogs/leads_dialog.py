@@ -8,7 +8,6 @@ table refreshes from the database when an edit touches leads or actions.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import IntEnum
 
 from PySide6.QtCore import (
@@ -34,13 +33,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session
 
 from perfdesk.domain.text import name_key
-from perfdesk.services import plan_care
-from perfdesk.store import queries
+from perfdesk.services import leads as lead_care
+from perfdesk.services.leads import LeadRow, lead_rows
 from perfdesk.store.edits import Edit
-from perfdesk.store.schema import Lead
 from perfdesk.ui import ask
 from perfdesk.ui.dialogs.form import FormDialog
 from perfdesk.ui.ops import Operations
@@ -48,21 +45,6 @@ from perfdesk.ui.ops import Operations
 _Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the LeadRow
 _LEAD_TABLES = frozenset({"lead", "action_lead", "action"})
-
-
-@dataclass(frozen=True)
-class LeadRow:
-    id: str
-    name: str
-    kind: str  # Role or Person
-    actions: int  # live actions it leads
-
-
-def lead_rows(session: Session) -> list[LeadRow]:
-    """Every live lead with the number of live actions it leads."""
-    usage = plan_care.lead_usage(session)
-    return [LeadRow(lead.id, lead.name, lead.kind, usage.get(lead.id, 0))
-            for lead in queries.live(session, Lead)]
 
 
 class Column(IntEnum):
@@ -355,7 +337,7 @@ class LeadsDialog(QDialog):
         if not name or not name.strip():
             return
         lead = self.ops.run(f"Add lead {name.strip()}",
-                            lambda s: plan_care.add_lead(s, name).id)
+                            lambda s: lead_care.add_lead(s, name).id)
         if lead:
             self.find.clear()
             self.refresh(select=lead)
@@ -368,7 +350,7 @@ class LeadsDialog(QDialog):
         if not name or name.strip() == lead.name:
             return
         self.ops.run(f"Rename lead {lead.name}",
-                     lambda s: plan_care.rename_lead(s, lead.id, name).id)
+                     lambda s: lead_care.rename_lead(s, lead.id, name).id)
 
     def merge_chosen(self) -> None:
         merged = self.chosen()
@@ -383,7 +365,7 @@ class LeadsDialog(QDialog):
         if not ask.confirm(self, "Merge leads", merge_message(merged, kept), yes="Merge"):
             return
         done = self.ops.run(f"Merge lead {merged.name} into {kept.name}",
-                            lambda s: plan_care.merge_leads(s, kept.id, merged.id))
+                            lambda s: lead_care.merge_leads(s, kept.id, merged.id))
         if done is not None:
             self.refresh(select=kept.id)
 

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 from sqlmodel import Session
 
 from perfdesk.domain.text import name_key
-from perfdesk.services import action_edits, plan_care
+from perfdesk.services import action_edits
+from perfdesk.services import leads as lead_care
 from perfdesk.services.action_detail import ActionDetail
 from perfdesk.ui import ask
 from perfdesk.ui.editor.fields import name, push_button, run_edit, tab_chain
@@ -143,7 +144,7 @@ class LeadsBox(QWidget):
                 return
 
             def create_and_link(session: Session) -> None:
-                lead = plan_care.add_lead(session, typed)
+                lead = lead_care.add_lead(session, typed)
                 session.flush()
                 action_edits.set_leads(session, detail.id, [*current, lead.id])
 
