@@ -25,6 +25,9 @@ def to_file(path: Path) -> Path | None:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
+    for existing in root.handlers:  # the console keeps showing only what it did
+        if existing.level == logging.NOTSET:
+            existing.setLevel(root.level)
     root.addHandler(handler)
     root.setLevel(min(root.level or logging.INFO, logging.INFO))
     return path
