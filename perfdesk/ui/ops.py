@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 from sqlmodel import Session
 
-from perfdesk.errors import PerfDeskError
+from perfdesk.errors import DatabaseBusy, DatabaseReadOnly, PerfDeskError, StorageFailure
 from perfdesk.services.undo import UndoHistory
 from perfdesk.store.database import Database
 from perfdesk.store.edits import Edit, perform
@@ -38,6 +38,7 @@ class Operations(QObject):
         self.db = db
         self.settings = settings
         self.history = UndoHistory(db)
+        self.last_error: PerfDeskError | None = None  # why the last edit was refused
         self._window = parent
 
     @property
@@ -55,12 +56,16 @@ class Operations(QObject):
     def run(self, label: str, operation: Callable[[Session], T]) -> T | None:
         """Do one edit. Returns the operation's result, or None when it was
         refused (the user has been told why)."""
+        self.last_error = None
         if self.db.read_only:
-            self._refuse(label, f"{self.db.location} is open read-only; nothing was changed.")
+            self.last_error = DatabaseReadOnly(
+                f"{self.db.location} is open read-only; nothing was changed.")
+            self._refuse(label, str(self.last_error))
             return None
         try:
             result, edit = perform(self.db, label, operation, self.author)
         except PerfDeskError as exc:
+            self.last_error = exc
             self._refuse(label, str(exc))
             return None
         log.info("%s: %d changes", label, len(edit.changes))
@@ -68,6 +73,12 @@ class Operations(QObject):
         self.undo_state.emit()
         self.changed.emit(edit)
         return result
+
+    @property
+    def refused_for_now(self) -> bool:
+        """The last edit was refused for a passing reason (the file was busy
+        or the disk failed), so what the user typed should be kept to retry."""
+        return isinstance(self.last_error, DatabaseBusy | StorageFailure)
 
     def undo(self) -> Edit | None:
         if self.history.undo_label is None:

@@ -347,3 +347,34 @@ def test_panes_can_be_hidden_to_see_every_column(open_window, demo_db) -> None:
     assert not tab.editor.isVisible()
     window.act_show_editor.trigger()
     assert tab.editor.isVisible()
+
+
+def test_typed_text_survives_a_busy_database_and_is_saved_on_retry(
+    open_window, db_path, demo_db, messages, qtbot
+) -> None:
+    demo_db.close()
+    db = open_database(db_path, author="tester", busy_timeout_ms=50)
+    window = open_window(db)
+    tab = _tab(window, "Children's Services")
+    row = tab.model.shown_rows()[0]
+    tab.select_action(row.id)
+    field = tab.editor.details.text
+    other = sqlite3.connect(db_path)
+    other.execute("BEGIN IMMEDIATE")  # another PerfDesk is saving, for too long
+    try:
+        field.setFocus()
+        qtbot.waitUntil(field.hasFocus)
+        field.setPlainText("Rewritten while the file was busy")
+        tab.editor.details.outcome.setFocus()
+        qtbot.waitUntil(lambda: not field.hasFocus())
+    finally:
+        other.rollback()
+        other.close()
+    assert "in use by another PerfDesk" in messages[-1][1]
+    assert field.toPlainText() == "Rewritten while the file was busy"  # nothing lost
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    tab.editor.details.outcome.setFocus()  # leaving the field again saves it
+    qtbot.waitUntil(lambda: not field.hasFocus())
+    with db.read() as s:
+        assert s.get(Action, row.id).text == "Rewritten while the file was busy"

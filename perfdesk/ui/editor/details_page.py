@@ -223,7 +223,10 @@ class DetailsPage(QWidget):
             ok = self._run(f"Edit action {ref} {_WORDS[field]}",
                            lambda s: action_edits.set_text(s, action_id, field, value))
         if not ok:
-            self._show_text(field, old)
+            self._baseline[field] = old
+            if not self.ops.refused_for_now:  # a rule said no: show what is stored
+                self._show_text(field, old)
+            # else keep the typed text; leaving the field again tries again
 
     def _widget_due(self) -> dt.date | None:
         if self.no_date.isChecked() or self.due.date() == NO_DATE:
