@@ -64,8 +64,12 @@ class MainWindow(QMainWindow):
     def set_database(self, db: Database) -> None:
         """Show `db` (on start, or after File > Open / New)."""
         if self.db is not None:
+            for tab in self.plan_tabs():
+                tab.editor.details.commit_pending()
             self._save_layout()
             self.db.close()
+        if self.ops is not None:
+            self.ops.deleteLater()
         self.db = db
         self.ops = Operations(db, self.settings, self)
         self.ops.undo_state.connect(self._update_undo)
@@ -322,7 +326,10 @@ class MainWindow(QMainWindow):
             tab.save_layout()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Every edit is already committed; only the layout is left to keep."""
+        """Every edit is already committed, bar a field still being typed in,
+        which is saved now; then only the layout is left to keep."""
+        for tab in self.plan_tabs():
+            tab.editor.details.commit_pending()
         self._save_layout()
         self.settings.store.sync()
         if self.db is not None:

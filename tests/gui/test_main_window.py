@@ -378,3 +378,19 @@ def test_typed_text_survives_a_busy_database_and_is_saved_on_retry(
     qtbot.waitUntil(lambda: not field.hasFocus())
     with db.read() as s:
         assert s.get(Action, row.id).text == "Rewritten while the file was busy"
+
+
+def test_closing_while_typing_keeps_the_text(open_window, demo_db, reopen, qtbot) -> None:
+    window = open_window(demo_db)
+    tab = _tab(window, "Children's Services")
+    row = tab.model.shown_rows()[2]
+    tab.select_action(row.id)
+    field = tab.editor.details.text
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    field.setPlainText("Typed just before closing")
+    window.act_quit.trigger()  # no focus change first
+    db = reopen()
+    with db.read() as s:
+        assert s.get(Action, row.id).text == "Typed just before closing"
+    db.close()
