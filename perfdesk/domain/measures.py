@@ -121,3 +121,29 @@ def direction(
     if abs(change) <= _EPSILON:
         return Direction.NO_CHANGE
     return Direction.IMPROVING if change > 0 else Direction.WORSENING
+
+
+def format_value(value: float | None, unit: Unit, short: bool = False) -> str:
+    """A figure as the board reads it: "45%", "32.1 per 10,000", "£1,200",
+    "12 days", "1,234". `short` leaves off a long unit (for tight columns)."""
+    if value is None:
+        return ""
+    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    if abs(value) < 10 and not float(value).is_integer():
+        number = f"{value:,.2f}".rstrip("0").rstrip(".")
+    if unit is Unit.PERCENT:
+        return f"{number}%"
+    if unit is Unit.POUNDS:
+        return f"£{number}"
+    if unit is Unit.DAYS:
+        return f"{number} days"
+    if unit is Unit.PER_10000:
+        return number if short else f"{number} per 10,000"
+    return number
+
+
+DIRECTION_TEXT = {
+    Direction.IMPROVING: "↑ Improving",
+    Direction.WORSENING: "↓ Worsening",
+    Direction.NO_CHANGE: "→ No change",
+}

@@ -127,6 +127,17 @@ class FilterBar(QWidget):
         self.priority = priority
         self._emit()
 
+    def apply(self, *, status: str | None = None, timeframe: str | None = None,
+              overdue: bool = False) -> None:
+        """Set filters from outside (a click in the Overview), in one go."""
+        blockers = [QSignalBlocker(w) for w in (self.status, self.timeframe, self.overdue)]
+        self.status.setCurrentIndex(max(self.status.findData(status), 0) if status else 0)
+        self.timeframe.setCurrentIndex(
+            max(self.timeframe.findData(timeframe), 0) if timeframe else 0)
+        self.overdue.setChecked(overdue)
+        del blockers
+        self._emit()
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()

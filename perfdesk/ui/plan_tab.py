@@ -10,7 +10,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QSplitter,
+    QStackedWidget,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +23,8 @@ from perfdesk.services.plan_outline import PlanOutline, PriorityOutline, plan_ou
 from perfdesk.store.edits import Edit
 from perfdesk.ui.editor.action_editor import ActionEditor
 from perfdesk.ui.filter_bar import FilterBar
+from perfdesk.ui.measure_editor import MeasureEditor
+from perfdesk.ui.measures_page import MeasuresPage
 from perfdesk.ui.models.action_table_model import ROW_ROLE, ActionTableModel, Column
 from perfdesk.ui.navigator import Navigator
 from perfdesk.ui.ops import Operations
@@ -73,16 +77,25 @@ class PlanTab(QWidget):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
         self.editor = ActionEditor(ops)
+        self.measures = MeasuresPage(ops, plan_id)
+        self.measure_editor = MeasureEditor(ops)
 
-        middle = QWidget()
-        middle_layout = QVBoxLayout(middle)
-        middle_layout.setContentsMargins(0, 0, 0, 0)
+        actions_page = QWidget()
+        middle_layout = QVBoxLayout(actions_page)
+        middle_layout.setContentsMargins(0, 4, 0, 0)
         middle_layout.addWidget(self.filters)
         middle_layout.addWidget(self.view)
+        self.pages = QTabWidget()
+        self.pages.setAccessibleName("Actions or measures")
+        self.pages.addTab(actions_page, "Actions")
+        self.pages.addTab(self.measures, "Measures")
+        self.editors = QStackedWidget()
+        self.editors.addWidget(self.editor)
+        self.editors.addWidget(self.measure_editor)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.navigator)
-        self.splitter.addWidget(middle)
-        self.splitter.addWidget(self.editor)
+        self.splitter.addWidget(self.pages)
+        self.splitter.addWidget(self.editors)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setSizes([170, 760, 420])
@@ -96,6 +109,9 @@ class PlanTab(QWidget):
         self.filters.cleared.connect(lambda: self.navigator.select(None, quiet=True))
         self.model.modelReset.connect(self._after_reset)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.measures.measure_chosen.connect(self.measure_editor.show_measure)
+        self.measures.counts_changed.connect(self._label_pages)
+        self.pages.currentChanged.connect(self.editors.setCurrentIndex)
         ops.changed.connect(self.on_changed)
         self.reload()
 
@@ -149,7 +165,28 @@ class PlanTab(QWidget):
         self.view.clearSpans()
         for row in self.model.heading_rows():
             self.view.setSpan(row, 0, 1, len(Column))
+        self._label_pages()
         self.filters.show_counts(self.model.shown, self.model.total)
+
+    def _label_pages(self) -> None:
+        self.pages.setTabText(0, f"&Actions ({self.model.shown})")
+        self.pages.setTabText(1, f"Mea&sures ({self.measures.model.shown})")
+
+    def show_actions(self, *, priority_id: str | None = None, status: str | None = None,
+                     timeframe: str | None = None, overdue: bool = False,
+                     action_id: str | None = None) -> None:
+        """Show the actions a click in the Overview asked for."""
+        self.pages.setCurrentIndex(0)
+        self.filters.clear_all()
+        self.filters.apply(status=status, timeframe=timeframe, overdue=overdue)
+        if priority_id:
+            self.navigator.select(priority_id)
+        if action_id:
+            self.select_action(action_id)
+
+    def show_measures(self, *, area: str | None = None, rag: str | None = None) -> None:
+        self.pages.setCurrentIndex(1)
+        self.measures.show_filtered(area=area, rag=rag)
 
     def current_action_id(self) -> str | None:
         row = self.model.row_at(self.view.currentIndex())

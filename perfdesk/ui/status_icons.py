@@ -8,19 +8,24 @@ from PySide6.QtGui import QColor, QPainter, QPixmap
 
 from perfdesk.domain.status import Status
 
-_DOTS: dict[Status, QPixmap] = {}
+_DOTS: dict[str, QPixmap] = {}
 
 
 def status_dot(status: Status) -> QPixmap:
     """A small round swatch of the status colour, beside its symbol and word."""
-    if status not in _DOTS:
+    return colour_dot(status.colour)
+
+
+def colour_dot(colour: str) -> QPixmap:
+    """A small round swatch of a status or RAG colour."""
+    if colour not in _DOTS:
         pixmap = QPixmap(10, 10)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setBrush(QColor(status.colour))
+        painter.setBrush(QColor(colour))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.drawEllipse(0, 0, 10, 10)
         painter.end()
-        _DOTS[status] = pixmap
-    return _DOTS[status]
+        _DOTS[colour] = pixmap
+    return _DOTS[colour]

@@ -1,0 +1,210 @@
+"""A plan's measures grouped by area, filtered and sorted inside the model,
+with a heading row per area as in the actions table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import IntEnum
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from perfdesk.domain.dates import nice_date
+from perfdesk.domain.measures import DIRECTION_TEXT, Rag, format_value
+from perfdesk.services.measure_view import MeasureRow
+from perfdesk.ui.status_icons import colour_dot
+
+Index = QModelIndex | QPersistentModelIndex
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class Column(IntEnum):
+    REF = 0
+    INDICATOR = 1
+    BASELINE = 2
+    LATEST = 3
+    TARGET = 4
+    RAG = 5
+    DIRECTION = 6
+    BENCHMARKS = 7
+
+
+HEADERS = {
+    Column.REF: "Ref", Column.INDICATOR: "Indicator", Column.BASELINE: "Baseline",
+    Column.LATEST: "Latest", Column.TARGET: "Target", Column.RAG: "RAG",
+    Column.DIRECTION: "Direction", Column.BENCHMARKS: "Benchmarks",
+}
+
+
+@dataclass(frozen=True)
+class MeasureFilter:
+    text: str = ""
+    area: str = ""
+    rag: Rag | None = None
+
+    def matches(self, row: MeasureRow) -> bool:
+        words = self.text.casefold().split()
+        return (all(w in row.search_key for w in words)
+                and (not self.area or row.area == self.area)
+                and (self.rag is None or row.rag is self.rag))
+
+
+def _with(value: str, when: str) -> str:
+    return f"{value} ({when})" if value and when else value
+
+
+def _sort_key(row: MeasureRow, column: Column) -> object:
+    rag_order = list(Rag)
+    keys = {
+        Column.REF: row.ref, Column.INDICATOR: row.indicator.casefold(),
+        Column.BASELINE: row.baseline if row.baseline is not None else float("inf"),
+        Column.LATEST: row.latest if row.latest is not None else float("inf"),
+        Column.TARGET: row.target if row.target is not None else float("inf"),
+        Column.RAG: rag_order.index(row.rag),
+        Column.DIRECTION: row.direction.value if row.direction else "~",
+        Column.BENCHMARKS: len(row.benchmarks),
+    }
+    return keys[column]
+
+
+class MeasureTableModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self._all: list[MeasureRow] = []
+        self._filter = MeasureFilter()
+        self._sort: tuple[Column, Qt.SortOrder] | None = None
+        self._entries: list[MeasureRow | tuple[str, int]] = []
+
+    def set_rows(self, rows: Iterable[MeasureRow]) -> None:
+        self._all = list(rows)
+        self._rebuild()
+
+    def set_filter(self, measure_filter: MeasureFilter) -> None:
+        self._filter = measure_filter
+        self._rebuild()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort = (Column(column), order) if column >= 0 else None
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        self.beginResetModel()
+        groups: dict[str, list[MeasureRow]] = {}
+        for row in self._all:
+            if self._filter.matches(row):
+                groups.setdefault(row.area, []).append(row)
+        entries: list[MeasureRow | tuple[str, int]] = []
+        for area, rows in groups.items():
+            if self._sort is not None:
+                column, order = self._sort
+                rows.sort(key=lambda r: _sort_key(r, column),  # type: ignore[arg-type, return-value]
+                          reverse=order == Qt.SortOrder.DescendingOrder)
+            entries.append((area, len(rows)))
+            entries.extend(rows)
+        self._entries = entries
+        self.endResetModel()
+
+    @property
+    def total(self) -> int:
+        return len(self._all)
+
+    @property
+    def shown(self) -> int:
+        return sum(1 for e in self._entries if isinstance(e, MeasureRow))
+
+    def areas(self) -> list[str]:
+        return list(dict.fromkeys(r.area for r in self._all))
+
+    def shown_rows(self) -> list[MeasureRow]:
+        return [e for e in self._entries if isinstance(e, MeasureRow)]
+
+    def heading_rows(self) -> list[int]:
+        return [i for i, e in enumerate(self._entries) if isinstance(e, tuple)]
+
+    def index_of(self, measure_id: str) -> QModelIndex:
+        for i, entry in enumerate(self._entries):
+            if isinstance(entry, MeasureRow) and entry.id == measure_id:
+                return self.index(i, 0)
+        return QModelIndex()
+
+    def row_at(self, index: Index) -> MeasureRow | None:
+        if not index.isValid():
+            return None
+        entry = self._entries[index.row()]
+        return entry if isinstance(entry, MeasureRow) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[Column(section)]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if isinstance(self._entries[index.row()], tuple):
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        entry = self._entries[index.row()]
+        if isinstance(entry, tuple):
+            return self._heading(entry, index.column(), role)
+        column = Column(index.column())
+        if role == ROW_ROLE:
+            return entry
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(entry, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.RAG:
+            return colour_dot(entry.rag.colour)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == Column.INDICATOR:
+                return entry.indicator
+            if column == Column.BENCHMARKS and entry.benchmarks:
+                return "\n".join(f"{c} ({p}): {format_value(v, entry.unit)}"
+                                 for c, p, v in entry.benchmarks)
+        return None
+
+    def _heading(self, heading: tuple[str, int], column: int, role: int) -> object:
+        if column != 0:
+            return None
+        area, count = heading
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return f"{area} — {count} measure{'s' if count != 1 else ''}"
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(QColor("#e8edf3"))
+        return None
+
+    def _text(self, row: MeasureRow, column: Column) -> str:
+        unit = row.unit
+        if column == Column.REF:
+            return row.ref
+        if column == Column.INDICATOR:
+            return row.indicator
+        if column == Column.BASELINE:
+            shown = format_value(row.baseline, unit, short=True) or row.baseline_text
+            return _with(shown, nice_date(row.baseline_date))
+        if column == Column.LATEST:
+            return _with(format_value(row.latest, unit, short=True), row.latest_period or "")
+        if column == Column.TARGET:
+            shown = format_value(row.target, unit, short=True) or row.target_text
+            return _with(shown, nice_date(row.target_date))
+        if column == Column.RAG:
+            return f"{row.rag.symbol} {row.rag.label}"
+        if column == Column.DIRECTION:
+            return DIRECTION_TEXT[row.direction] if row.direction else ""
+        return " · ".join(f"{c} {format_value(v, unit, short=True)}"
+                          for c, _p, v in row.benchmarks)
