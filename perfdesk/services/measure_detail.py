@@ -120,3 +120,23 @@ def measure_detail(session: Session, measure_id: str, today: dt.date) -> Measure
             for c in history
         ),
     )
+
+
+@dataclass(frozen=True)
+class LinkedMeasure:
+    id: str
+    ref: str
+    indicator: str
+    rag: Rag
+
+
+def measures_for_action(
+    session: Session, plan_id: str, action_id: str
+) -> tuple[tuple[LinkedMeasure, ...], tuple[LinkedMeasure, ...]]:
+    """The golden thread from an action: (its measures, every measure of
+    the plan), each with its RAG now."""
+    every = tuple(LinkedMeasure(r.id, r.ref, r.indicator, r.rag)
+                  for r in measure_rows(session, plan_id))
+    links = queries.live(session, MeasureAction, MeasureAction.action_id == action_id)
+    linked = {link.measure_id for link in links}
+    return tuple(m for m in every if m.id in linked), every

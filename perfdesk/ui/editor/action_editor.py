@@ -19,6 +19,7 @@ from perfdesk.store.edits import Edit
 from perfdesk.ui.editor.details_page import DetailsPage
 from perfdesk.ui.editor.fields import name
 from perfdesk.ui.editor.history_page import HistoryPage
+from perfdesk.ui.editor.measures_page import ActionMeasuresPage
 from perfdesk.ui.editor.steps_page import StepsPage
 from perfdesk.ui.editor.updates_page import ADD_SHORTCUT, UpdatesPage
 from perfdesk.ui.ops import Operations
@@ -27,7 +28,7 @@ EMPTY_TEXT = "Select an action to see and update it"
 # Tables whose rows the editor shows (the action, its leads, steps and
 # updates, and the names of leads, priorities and plans).
 WATCHED = frozenset({"action", "action_lead", "lead", "step", "progress_update", "priority",
-                     "plan"})
+                     "plan", "measure_action", "measure", "measure_value"})
 
 
 class ActionEditor(QWidget):
@@ -62,6 +63,8 @@ class ActionEditor(QWidget):
         self.tabs.addTab(self.updates, "&Updates")
         self.tabs.addTab(self.steps, "&Steps")
         self.tabs.addTab(self.history, "&History")
+        self.measures = ActionMeasuresPage(ops)
+        self.tabs.addTab(self.measures, "&Measures")
         self.tabs.setTabToolTip(1, f"Progress updates; add one with {ADD_SHORTCUT}")
 
         self.empty = name(QLabel(EMPTY_TEXT), "No action selected")
@@ -157,10 +160,12 @@ class ActionEditor(QWidget):
             page.load(detail)
             page.set_read_only(read_only)
         self.history.load(detail)
+        self.measures.load(detail)
         self.read_only_note.setVisible(read_only)
         self.tabs.setTabText(1, f"&Updates ({len(detail.updates)})")
         self.tabs.setTabText(2, f"&Steps ({len(detail.steps)})")
         self.tabs.setTabText(3, f"&History ({len(detail.history)})")
+        self.tabs.setTabText(4, f"&Measures ({len(self.measures.linked)})")
         self.stack.setCurrentIndex(1)
 
     def _show_header(self, detail: ActionDetail) -> None:

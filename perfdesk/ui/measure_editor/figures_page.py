@@ -72,6 +72,7 @@ class FiguresModel(QAbstractTableModel):
         self.rows: list[ValueView] = []
         self.blank_period = ""
         self.unit = Unit.NUMBER
+        self.pending: dict[tuple[str, FigureColumn], float] = {}  # half of a fraction
 
     def set_rows(self, rows: tuple[ValueView, ...], blank_period: str, unit: Unit) -> None:
         self.beginResetModel()
@@ -109,6 +110,9 @@ class FiguresModel(QAbstractTableModel):
         if not index.isValid():
             return None
         column = FigureColumn(index.column())
+        half = self.pending.get((self.period_at(index.row()), column))
+        if half is not None and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return f"{half:g}"
         if index.row() == 0:
             if role == Qt.ItemDataRole.DisplayRole and column == FigureColumn.NOTE:
                 return "← type the next figure"
@@ -231,8 +235,20 @@ class FiguresPage(QWidget):
                 return False
             if column == FigureColumn.VALUE:  # a typed value stands on its own
                 fields["numerator"] = fields["denominator"] = None
-            elif None in (fields["numerator"], fields["denominator"]):
-                fields["value"] = existing.value if existing else None
+            else:
+                other = (FigureColumn.DENOMINATOR if column == FigureColumn.NUMERATOR
+                         else FigureColumn.NUMERATOR)
+                other_value = self.model.pending.get((period, other))
+                if other_value is not None:
+                    fields[_FIELDS[other]] = other_value
+                if None in (fields["numerator"], fields["denominator"]):
+                    # Half a fraction: held here until the other half is typed.
+                    typed = fields[_FIELDS[column]]
+                    if typed is not None:
+                        self.model.pending[(period, column)] = typed  # type: ignore[assignment]
+                        self.hint.setText(f"Now the {_FIELDS[other]} for {period}; the "
+                                          "figure is worked out from both.")
+                    return True
         if column != FigureColumn.NOTE and all(
                 fields[k] is None for k in ("value", "numerator", "denominator")):
             if existing is None:
@@ -242,11 +258,14 @@ class FiguresPage(QWidget):
         if fields["numerator"] is not None and fields["denominator"] is not None:
             fields["value"] = None  # worked out from them
         author = self.ops.author
-        return self.ops.run(
+        done = self.ops.run(
             f"Enter {detail.row.ref} figure for {period}",
             lambda s: measure_edits.set_value(s, detail.id, period, author=author,
                                               **fields),  # type: ignore[arg-type]
         ) is not None
+        if done:
+            self.model.pending = {k: v for k, v in self.model.pending.items() if k[0] != period}
+        return done
 
     def paste(self) -> None:
         detail = self.detail

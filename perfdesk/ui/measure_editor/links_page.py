@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from perfdesk.services import measure_edits
+from perfdesk.services import measure_links
 from perfdesk.services.measure_detail import LinkedAction, MeasureDetail
 from perfdesk.ui.editor.fields import name
 from perfdesk.ui.models.linked_model import LinkedModel
@@ -63,7 +63,7 @@ class LinksPage(QWidget):
         chosen = choose_action(self, [a for a in detail.plan_actions if a.id not in linked])
         if chosen is not None:
             self.ops.run(f"Link {detail.row.ref} to action {chosen.ref}",
-                         lambda s: measure_edits.link_action(s, detail.id, chosen.id))
+                         lambda s: measure_links.link_action(s, detail.id, chosen.id))
 
     def _unlink(self) -> None:
         detail = self.detail
@@ -72,4 +72,4 @@ class LinksPage(QWidget):
             return
         action_id = self.model.id_at(index.row())
         self.ops.run(f"Unlink {detail.row.ref} from an action",
-                     lambda s: measure_edits.unlink_action(s, detail.id, action_id))
+                     lambda s: measure_links.unlink_action(s, detail.id, action_id))
