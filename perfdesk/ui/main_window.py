@@ -103,6 +103,9 @@ class MainWindow(QMainWindow):
             self.tabs.setTabToolTip(self.tabs.count() - 1, plan.title)
         self._show_panes()
         self.overview = OverviewTab(self.ops)
+        if hasattr(self.overview, "open_actions"):
+            self.overview.open_actions.connect(self.open_actions)
+            self.overview.open_measures.connect(self.open_measures)
         self.tabs.addTab(self.overview, "Overview")
         self.tabs.blockSignals(False)
         names = [self.tabs.tabText(i) for i in range(self.tabs.count())]
@@ -296,6 +299,34 @@ class MainWindow(QMainWindow):
 
     def _tab_changed(self, _index: int) -> None:
         self._update_counts()
+
+    def open_actions(self, request: object) -> None:
+        """A click in the Overview: the matching actions, filtered, in their tab."""
+        tab = self._tab_for_request(request)
+        if tab is None:
+            return
+        self.tabs.setCurrentWidget(tab)
+        tab.show_actions(
+            priority_id=getattr(request, "priority_id", None),
+            status=getattr(request, "status", None),
+            timeframe=getattr(request, "timeframe", None),
+            overdue=bool(getattr(request, "overdue", False)),
+            action_id=getattr(request, "action_id", None),
+        )
+
+    def open_measures(self, request: object) -> None:
+        tab = self._tab_for_request(request)
+        if tab is None:
+            return
+        self.tabs.setCurrentWidget(tab)
+        tab.show_measures(area=getattr(request, "area", None), rag=getattr(request, "rag", None))
+
+    def _tab_for_request(self, request: object) -> PlanTab | None:
+        plan_id = getattr(request, "plan_id", None)
+        if plan_id:
+            return self.tab_for_plan(plan_id)
+        tabs = self.plan_tabs()
+        return tabs[0] if tabs else None
 
     def _show_panes(self) -> None:
         nav, editor = self.act_show_nav.isChecked(), self.act_show_editor.isChecked()
