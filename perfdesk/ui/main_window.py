@@ -102,10 +102,9 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(tab, plan.short_name)
             self.tabs.setTabToolTip(self.tabs.count() - 1, plan.title)
         self._show_panes()
-        self.overview = OverviewTab(self.ops)
-        if hasattr(self.overview, "open_actions"):
-            self.overview.open_actions.connect(self.open_actions)
-            self.overview.open_measures.connect(self.open_measures)
+        self.overview = OverviewTab(self.ops, today=self.today)
+        self.overview.open_actions.connect(self.open_actions)
+        self.overview.open_measures.connect(self.open_measures)
         self.tabs.addTab(self.overview, "Overview")
         self.tabs.blockSignals(False)
         names = [self.tabs.tabText(i) for i in range(self.tabs.count())]
