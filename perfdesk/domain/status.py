@@ -29,6 +29,9 @@ class Status(Enum):
     @classmethod
     def parse(cls, text: str) -> Status:
         """Status from its label, in any case and spacing ("on-track", "ON TRACK")."""
+        exact = _BY_LABEL.get(text)
+        if exact is not None:  # the stored form: the common case, read 20,000 times
+            return exact
         key = " ".join(text.replace("-", " ").replace("_", " ").split()).casefold()
         for status in cls:
             if status.label.casefold() == key:
@@ -38,6 +41,7 @@ class Status(Enum):
 
 
 STATUS_LABELS: tuple[str, ...] = tuple(s.label for s in Status)
+_BY_LABEL: dict[str, Status] = {s.label: s for s in Status}
 
 
 def is_overdue(due: dt.date | None, status: Status, as_at: dt.date) -> bool:

@@ -25,7 +25,7 @@ from perfdesk.domain.measures import Rag
 from perfdesk.domain.status import STATUS_LABELS, Status
 from perfdesk.services.action_rows import action_rows
 from perfdesk.services.measure_view import measure_rows
-from perfdesk.services.summaries import PlanSummary, plan_summary
+from perfdesk.services.summaries import PlanSummary, plan_summary, status_counts_at
 from perfdesk.store import queries
 from perfdesk.store.schema import Plan
 
@@ -272,8 +272,9 @@ def quarter_counts(
     for plan in plans:
         if plan.period_start is None or plan.period_end is None:
             continue
-        for day in quarter_ends(plan.period_start, min(plan.period_end, today)):
+        days = quarter_ends(plan.period_start, min(plan.period_end, today))
+        for day, at_day in status_counts_at(session, plan, days).items():
             counts = by_date.setdefault(day, _zero(STATUS_LABELS))
-            for label, n in plan_summary(session, plan, day).by_status.items():
+            for label, n in at_day.items():
                 counts[label] += n
     return tuple(QuarterCounts(day, by_date[day]) for day in sorted(by_date))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -73,6 +74,24 @@ def plan_summary(session: Session, plan: Plan, as_at: dt.date | None = None) -> 
         priorities=len(queries.plan_priorities(session, plan.id)), actions=len(action_ids),
         measures=len(queries.plan_measures(session, plan.id)), by_status=by_status,
     )
+
+
+def status_counts_at(
+    session: Session, plan: Plan, days: Sequence[dt.date]
+) -> dict[dt.date, dict[str, int]]:
+    """Actions by status as at each of `days`, from one read of the history:
+    the same counts `plan_summary(session, plan, day)` gives for each day."""
+    facts = _update_facts_by_action(session, plan.id)
+    action_ids = session.connection().execute(
+        select(Action.id).where(Action.plan_id == plan.id, col(Action.deleted_at).is_(None))
+    ).all()
+    result = {}
+    for day in days:
+        counts = dict.fromkeys(STATUS_LABELS, 0)
+        for (action_id,) in action_ids:
+            counts[status_as_at(facts.get(action_id, []), day).label] += 1
+        result[day] = counts
+    return result
 
 
 def _update_facts_by_action(session: Session, plan_id: str) -> dict[str, list[UpdateFact]]:
