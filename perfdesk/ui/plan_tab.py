@@ -181,6 +181,8 @@ class PlanTab(QWidget):
         self.filters.apply(status=status, timeframe=timeframe, overdue=overdue)
         if priority_id:
             self.navigator.select(priority_id)
+        elif priority_id == "":  # the actions with no priority
+            self.filters.set_priority(("", "No priority"))
         if action_id:
             self.select_action(action_id)
 

@@ -126,3 +126,26 @@ def test_the_golden_thread_links_both_ways(open_window, demo_db, monkeypatch) ->
     page.list.setCurrentIndex(page.model.index(0))
     page.unlink.click()
     assert [m.ref for m in page.linked] == ["CS06"]
+
+
+def test_the_chart_of_a_measure_exports_png_and_svg(
+    open_window, demo_db, monkeypatch, tmp_path
+) -> None:
+    from PySide6.QtGui import QImage
+
+    from perfdesk.ui import ask
+
+    window = open_window(demo_db)
+    editor = _choose(_measures(window, "Children's Services"), "CS08")
+    figures = editor.figures.model
+    for figure in ("80", "83", "86"):
+        figures.setData(figures.index(0, FigureColumn.VALUE), figure)
+    editor.tabs.setCurrentWidget(editor.chart_page)
+    assert len(editor.chart.layers.values.xData) == 4  # the baseline and three months
+    for kind in ("png", "svg"):
+        out = tmp_path / f"cs08.{kind}"
+        monkeypatch.setattr(ask, "save_path", lambda *a, out=out, **k: str(out))
+        getattr(editor, "_export")(kind)
+        assert out.stat().st_size > 1000
+    assert not QImage(str(tmp_path / "cs08.png")).isNull()
+    assert "<svg" in (tmp_path / "cs08.svg").read_text(errors="replace")

@@ -1,0 +1,71 @@
+"""Clicking in the Overview opens the matching list of actions or measures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from perfdesk.domain.status import Status
+from perfdesk.services import action_edits
+
+
+def _overview(window):
+    window.tabs.setCurrentWidget(window.overview)
+    return window.overview
+
+
+def test_a_priority_bar_segment_opens_those_actions(open_window, demo_db) -> None:
+    window = open_window(demo_db)
+    first = window.plan_tabs()[0]
+    late = first.model.shown_rows()[0]
+    window.ops.run("Update", lambda s: action_edits.add_update(
+        s, late.id, status=Status.OFF_TRACK, reported_on=dt.date(2023, 9, 1), author="A"))
+    overview = _overview(window)
+    overview.choose_plan(late.plan_id)
+    row = next(i for i, p in enumerate(overview._priorities) if p.priority_id == late.priority_id)
+    overview.click_priority_status(row, "Off track")
+    tab = window.current_plan_tab()
+    assert tab is first and tab.pages.currentIndex() == 0
+    assert [r.ref for r in tab.model.shown_rows()] == [late.ref]
+    assert "Off track" in tab.filters.summary.text()
+
+
+def test_overdue_opens_the_overdue_actions_of_the_plan(open_window, demo_db) -> None:
+    window = open_window(demo_db)
+    overview = _overview(window)
+    corporate = next(t for t in window.plan_tabs() if t.outline.short_name == "Corporate Services")
+    overview.choose_plan(corporate.plan_id)
+    overview.click_overdue()
+    assert window.current_plan_tab() is corporate
+    shown = corporate.model.shown_rows()
+    assert shown and all(r.overdue for r in shown)
+    assert corporate.model.shown == overview.view.overdue
+
+
+def test_no_priority_bar_opens_the_actions_without_one(open_window, demo_db) -> None:
+    window = open_window(demo_db)
+    overview = _overview(window)
+    corporate = next(t for t in window.plan_tabs() if t.outline.short_name == "Corporate Services")
+    overview.choose_plan(corporate.plan_id)
+    overview.click_priority_status(0)
+    assert corporate.model.shown == 19 and "No priority" in corporate.filters.summary.text()
+
+
+def test_a_rag_segment_opens_those_measures(open_window, demo_db) -> None:
+    window = open_window(demo_db)
+    overview = _overview(window)
+    children = window.plan_tabs()[0]
+    overview.choose_plan(children.plan_id)
+    overview.click_measures("Child Protection", "Red")
+    assert window.current_plan_tab() is children and children.pages.currentIndex() == 1
+    shown = children.measures.model.shown_rows()
+    assert shown and {(r.area, r.rag.label) for r in shown} == {("Child Protection", "Red")}
+
+
+def test_an_exception_row_opens_that_action_in_the_editor(open_window, demo_db) -> None:
+    window = open_window(demo_db)
+    overview = _overview(window)
+    wanted = overview.exception_model.row_at(0)
+    overview.activate_exception(0)
+    tab = window.current_plan_tab()
+    assert tab.current_action_id() == wanted.action_id
+    assert tab.editor.action_id == wanted.action_id
