@@ -12,11 +12,12 @@ import datetime as dt
 from collections.abc import Iterable
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 
 from perfdesk.domain.action_view import GROUP_ORDER, ActionFilter, ActionRow
 from perfdesk.domain.dates import nice_date
+from perfdesk.ui.models.grouped_table import GroupedTableModel
 from perfdesk.ui.status_icons import status_dot
 
 Index = QModelIndex | QPersistentModelIndex
@@ -68,9 +69,11 @@ def _sort_key(row: ActionRow, column: Column) -> object:
     return (not row.overdue, row.due_date or dt.date.max)
 
 
-class ActionTableModel(QAbstractTableModel):
-    """Flat rows: each timeframe's heading row, then its actions. A flat
-    table lets the view lay out lazily, where a tree walks every child."""
+class ActionTableModel(GroupedTableModel[ActionRow]):
+    """Each timeframe's heading row, then its actions."""
+
+    headers = HEADERS
+    noun = ("action", "actions")
 
     def __init__(self, today: dt.date | None = None) -> None:
         super().__init__()
@@ -78,7 +81,6 @@ class ActionTableModel(QAbstractTableModel):
         self._all: list[ActionRow] = []
         self._filter = ActionFilter(today=self.today)
         self._sort: tuple[Column, Qt.SortOrder] | None = None
-        self._entries: list[ActionRow | tuple[str, int]] = []
         self._matched: list[ActionRow] = []  # rows passing the filter, in plan order
         self._where_cache: dict[str, int] | None = None
 
@@ -131,12 +133,7 @@ class ActionTableModel(QAbstractTableModel):
             for rows in groups.values():
                 rows.sort(key=lambda r: _sort_key(r, column),
                           reverse=order == Qt.SortOrder.DescendingOrder)
-        entries: list[ActionRow | tuple[str, int]] = []
-        for name, rows in groups.items():
-            if rows:
-                entries.append((name, len(rows)))
-                entries.extend(rows)
-        self._entries = entries
+        self._set_groups(groups.items())
         self._where_cache = None
         self.endResetModel()
 
@@ -161,55 +158,15 @@ class ActionTableModel(QAbstractTableModel):
     def all_rows(self) -> list[ActionRow]:
         return list(self._all)
 
-    def shown_rows(self) -> list[ActionRow]:
-        return [e for e in self._entries if isinstance(e, ActionRow)]
-
-    def group_names(self) -> list[str]:
-        return [e[0] for e in self._entries if isinstance(e, tuple)]
-
-    def heading_rows(self) -> list[int]:
-        return [i for i, e in enumerate(self._entries) if isinstance(e, tuple)]
-
     def index_of(self, action_id: str) -> QModelIndex:
         at = self._where.get(action_id)
         return self.index(at, 0) if at is not None else QModelIndex()
 
-    def row_at(self, index: Index) -> ActionRow | None:
-        if not index.isValid():
-            return None
-        entry = self._entries[index.row()]
-        return entry if isinstance(entry, ActionRow) else None
-
     # -- QAbstractTableModel ----------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Column(section)]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        if isinstance(self._entries[index.row()], tuple):
-            return Qt.ItemFlag.ItemIsEnabled
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        entry = self._entries[index.row()]
-        if isinstance(entry, tuple):
-            return self._heading_data(entry, index.column(), role)
-        row = entry
+    def row_data(self, row: ActionRow, column_number: int, role: int) -> object:
         if role == ROW_ROLE:
             return row
-        column = Column(index.column())
+        column = Column(column_number)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -220,22 +177,6 @@ class ActionTableModel(QAbstractTableModel):
             return QBrush(QColor("#b71c1c"))
         if role == SORT_ROLE:
             return _sort_key(row, column)
-        return None
-
-    def _heading_data(self, heading: tuple[str, int], column: int, role: int) -> object:
-        name, count = heading
-        if column != 0:
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{name} — {count} {'action' if count == 1 else 'actions'}"
-        if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(QColor("#e8edf3"))
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor("#1b2631"))
         return None
 
     def _text(self, row: ActionRow, column: Column) -> str:

@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from perfdesk.domain.dates import nice_date
 from perfdesk.domain.measures import DIRECTION_TEXT, Rag, format_value
 from perfdesk.services.measure_view import MeasureRow
+from perfdesk.ui.models.grouped_table import GroupedTableModel
 from perfdesk.ui.status_icons import colour_dot
 
 Index = QModelIndex | QPersistentModelIndex
@@ -68,13 +68,15 @@ def _sort_key(row: MeasureRow, column: Column) -> object:
     return keys[column]
 
 
-class MeasureTableModel(QAbstractTableModel):
+class MeasureTableModel(GroupedTableModel[MeasureRow]):
+    headers = HEADERS
+    noun = ("measure", "measures")
+
     def __init__(self) -> None:
         super().__init__()
         self._all: list[MeasureRow] = []
         self._filter = MeasureFilter()
         self._sort: tuple[Column, Qt.SortOrder] | None = None
-        self._entries: list[MeasureRow | tuple[str, int]] = []
 
     def set_rows(self, rows: Iterable[MeasureRow]) -> None:
         self._all = list(rows)
@@ -94,15 +96,12 @@ class MeasureTableModel(QAbstractTableModel):
         for row in self._all:
             if self._filter.matches(row):
                 groups.setdefault(row.area, []).append(row)
-        entries: list[MeasureRow | tuple[str, int]] = []
-        for area, rows in groups.items():
+        for rows in groups.values():
             if self._sort is not None:
                 column, order = self._sort
                 rows.sort(key=lambda r: _sort_key(r, column),  # type: ignore[arg-type, return-value]
                           reverse=order == Qt.SortOrder.DescendingOrder)
-            entries.append((area, len(rows)))
-            entries.extend(rows)
-        self._entries = entries
+        self._set_groups(groups.items())
         self.endResetModel()
 
     @property
@@ -111,16 +110,10 @@ class MeasureTableModel(QAbstractTableModel):
 
     @property
     def shown(self) -> int:
-        return sum(1 for e in self._entries if isinstance(e, MeasureRow))
+        return len(self._entries) - len(self.heading_rows())
 
     def areas(self) -> list[str]:
         return list(dict.fromkeys(r.area for r in self._all))
-
-    def shown_rows(self) -> list[MeasureRow]:
-        return [e for e in self._entries if isinstance(e, MeasureRow)]
-
-    def heading_rows(self) -> list[int]:
-        return [i for i, e in enumerate(self._entries) if isinstance(e, tuple)]
 
     def index_of(self, measure_id: str) -> QModelIndex:
         for i, entry in enumerate(self._entries):
@@ -128,38 +121,8 @@ class MeasureTableModel(QAbstractTableModel):
                 return self.index(i, 0)
         return QModelIndex()
 
-    def row_at(self, index: Index) -> MeasureRow | None:
-        if not index.isValid():
-            return None
-        entry = self._entries[index.row()]
-        return entry if isinstance(entry, MeasureRow) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Column(section)]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        if isinstance(self._entries[index.row()], tuple):
-            return Qt.ItemFlag.ItemIsEnabled
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        entry = self._entries[index.row()]
-        if isinstance(entry, tuple):
-            return self._heading(entry, index.column(), role)
-        column = Column(index.column())
+    def row_data(self, entry: MeasureRow, column_number: int, role: int) -> object:
+        column = Column(column_number)
         if role == ROW_ROLE:
             return entry
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -172,20 +135,6 @@ class MeasureTableModel(QAbstractTableModel):
             if column == Column.BENCHMARKS and entry.benchmarks:
                 return "\n".join(f"{c} ({p}): {format_value(v, entry.unit)}"
                                  for c, p, v in entry.benchmarks)
-        return None
-
-    def _heading(self, heading: tuple[str, int], column: int, role: int) -> object:
-        if column != 0:
-            return None
-        area, count = heading
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{area} — {count} measure{'s' if count != 1 else ''}"
-        if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(QColor("#e8edf3"))
         return None
 
     def _text(self, row: MeasureRow, column: Column) -> str:

@@ -1,0 +1,98 @@
+"""The shape both big lists share: a flat table of heading rows (one per
+group, spanning the table) each followed by its rows. A flat table lets the
+view lay out lazily, where a tree walks every child."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+Index = QModelIndex | QPersistentModelIndex
+R = TypeVar("R")
+Heading = tuple[str, int]
+
+
+class GroupedTableModel(QAbstractTableModel, Generic[R]):
+    headers: Mapping[int, str] = {}
+    noun = ("row", "rows")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._entries: list[R | Heading] = []
+
+    def _set_groups(self, groups: Iterable[tuple[str, list[R]]]) -> None:
+        """Lay out the groups (call between beginResetModel and endResetModel)."""
+        entries: list[R | Heading] = []
+        for name, rows in groups:
+            if rows:
+                entries.append((name, len(rows)))
+                entries.extend(rows)
+        self._entries = entries
+
+    @staticmethod
+    def _is_heading(entry: object) -> bool:
+        return isinstance(entry, tuple)
+
+    def shown_rows(self) -> list[R]:
+        return [e for e in self._entries if not self._is_heading(e)]  # type: ignore[misc]
+
+    def group_names(self) -> list[str]:
+        return [e[0] for e in self._entries if self._is_heading(e)]  # type: ignore[index]
+
+    def heading_rows(self) -> list[int]:
+        return [i for i, e in enumerate(self._entries) if self._is_heading(e)]
+
+    def row_at(self, index: Index) -> R | None:
+        if not index.isValid():
+            return None
+        entry = self._entries[index.row()]
+        return None if self._is_heading(entry) else entry  # type: ignore[return-value]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if self._is_heading(self._entries[index.row()]):
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        entry = self._entries[index.row()]
+        if self._is_heading(entry):
+            return self._heading_data(entry, index.column(), role)  # type: ignore[arg-type]
+        return self.row_data(entry, index.column(), role)  # type: ignore[arg-type]
+
+    def row_data(self, row: R, column: int, role: int) -> object:
+        raise NotImplementedError
+
+    def _heading_data(self, heading: Heading, column: int, role: int) -> object:
+        name, count = heading
+        if column != 0:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return f"{name} — {count} {self.noun[0] if count == 1 else self.noun[1]}"
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(QColor("#e8edf3"))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#1b2631"))
+        return None
