@@ -145,7 +145,7 @@ def test_the_chart_of_a_measure_exports_png_and_svg(
     for kind in ("png", "svg"):
         out = tmp_path / f"cs08.{kind}"
         monkeypatch.setattr(ask, "save_path", lambda *a, out=out, **k: str(out))
-        getattr(editor, "_export")(kind)
+        editor.export(kind)
         assert out.stat().st_size > 1000
     assert not QImage(str(tmp_path / "cs08.png")).isNull()
     assert "<svg" in (tmp_path / "cs08.svg").read_text(errors="replace")

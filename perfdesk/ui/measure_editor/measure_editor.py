@@ -128,8 +128,8 @@ class MeasureEditor(QWidget):
         self.chart.setAccessibleName("Chart of the measure")
         png = QPushButton("Export &PNG…")
         svg = QPushButton("Export &SVG…")
-        png.clicked.connect(lambda: self._export("png"))
-        svg.clicked.connect(lambda: self._export("svg"))
+        png.clicked.connect(lambda: self.export("png"))
+        svg.clicked.connect(lambda: self.export("svg"))
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(png)
@@ -145,7 +145,8 @@ class MeasureEditor(QWidget):
         measure_id = self._measure_id
         self.chart.set_series(self.ops.read(lambda s: measure_series(s, measure_id)))
 
-    def _export(self, kind: str) -> None:
+    def export(self, kind: str) -> None:
+        """Export the chart as "png" or "svg", asking where."""
         if self.chart is None or self.detail is None:
             return
         suggested = f"{self.detail.row.ref}.{kind}"
