@@ -41,3 +41,21 @@ def save_path(parent: QWidget | None, title: str, filters: str, suggested: str =
 
 def folder_path(parent: QWidget | None, title: str) -> str | None:
     return QFileDialog.getExistingDirectory(parent, title) or None
+
+
+def open_in_viewer(path: str) -> bool:
+    """Open a file (a PDF pack) in the system's own viewer."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
+def print_preview(parent: QWidget | None, render: object) -> None:
+    """The system print dialog with a preview; `render(printer)` draws the pages."""
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.paintRequested.connect(render)
+    dialog.exec()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QVBoxLayou
 
 from perfdesk.store import queries
 from perfdesk.store.database import Database
-from perfdesk.ui import file_commands, plan_commands
+from perfdesk.ui import file_commands, plan_commands, print_commands
 from perfdesk.ui.ops import Operations
 from perfdesk.ui.overview_tab import OverviewTab
 from perfdesk.ui.plan_tab import PlanTab
@@ -157,6 +157,10 @@ class MainWindow(QMainWindow):
                             "Add a plan from an Excel workbook", edits=True)
         self.act_export = a("&Export plan workbook…", fc.export_workbook, "Ctrl+E",
                             "Save the current plan as an Excel workbook")
+        self.act_pack = a("Print &pack…", print_commands.print_pack, "Ctrl+Shift+P",
+                          "Make the board pack or a lead's summary as a PDF")
+        self.act_print = a("P&rint…", print_commands.print_table, StandardKey.Print,
+                           "Print the list on screen, with a preview")
         self.act_prefs = a("&Preferences…", fc.preferences, StandardKey.Preferences,
                            "Your name, your lead roles, filters and printing")
         if self.act_prefs.shortcut().isEmpty():
@@ -218,6 +222,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.act_import, self.act_export])
         file_menu.addSeparator()
+        file_menu.addActions([self.act_pack, self.act_print])
+        file_menu.addSeparator()
         file_menu.addActions([self.act_prefs, self.act_quit])
         edit = bar.addMenu("&Edit")
         edit.addActions([self.act_undo, self.act_redo])
@@ -244,7 +250,7 @@ class MainWindow(QMainWindow):
         tools.addSeparator()
         tools.addActions([self.act_update, self.act_add_action, self.act_find])
         tools.addSeparator()
-        tools.addActions([self.act_backup])
+        tools.addActions([self.act_pack, self.act_backup])
 
     # -- reacting -----------------------------------------------------------
     def _update_undo(self) -> None:
