@@ -59,3 +59,37 @@ def test_print_pack_makes_a_pdf_and_opens_it(open_window, demo_db, monkeypatch, 
     assert opened == [str(out)]
     text = "".join(page.extract_text() for page in PdfReader(out).pages)
     assert "PA1.1" in text and "PA3.4" in text and "OFFICIAL" in text
+
+
+def test_the_pack_dialog_gives_the_options_for_each_scope(qtbot) -> None:
+    from perfdesk.ui.dialogs.pack_dialog import PLAN_MARKING, PackChoices, PackDialog
+
+    choices = PackChoices(
+        plans=["Children's Services", "Partnership"],
+        priorities={"Children's Services": [("1", "1 Change"), ("2", "2 Leadership")],
+                    "Partnership": [("PA1", "PA1 Pre-birth")]},
+        leads=["Chief Executive", "Director of Children's Services"],
+        current_plan="Partnership",
+    )
+    dialog = PackDialog(None, choices, today=dt.date(2023, 10, 2))
+    qtbot.addWidget(dialog)
+    assert dialog.values().plans == () and dialog.ok.isEnabled()  # all plans by default
+    assert dialog.marking.currentText() == PLAN_MARKING
+    dialog.scope.setCurrentIndex(2)
+    dialog.plan.setCurrentText("Children's Services")
+    dialog.priority.setCurrentIndex(1)
+    dialog.past.setChecked(True)
+    dialog.as_at.setDate(dt.date(2023, 6, 30))
+    dialog.marking.setCurrentText("OFFICIAL-SENSITIVE")
+    dialog.landscape.setChecked(True)
+    options = dialog.values()
+    assert (options.plans, options.priority, options.as_at, options.marking,
+            options.landscape) == (("Children's Services",), "2", dt.date(2023, 6, 30),
+                                   "OFFICIAL-SENSITIVE", True)
+    dialog.scope.setCurrentIndex(3)
+    dialog.lead.setCurrentText("Nobody we know")
+    assert not dialog.ok.isEnabled() and "lead" in dialog.message.text()
+    dialog.lead.setCurrentText("Chief Executive")
+    assert dialog.ok.isEnabled() and dialog.values().lead == "Chief Executive"
+    if __import__("os").environ.get("PERFDESK_SCREENSHOTS"):
+        dialog.grab().save("/tmp/dlg_pack.png")
