@@ -16,6 +16,7 @@ from pathlib import Path
 from perfdesk import __version__
 from perfdesk.errors import PerfDeskError, ValidationFailed
 from perfdesk.paths import default_database
+from perfdesk.services.pack_model import MARKINGS
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -44,7 +45,6 @@ def build_parser() -> argparse.ArgumentParser:
         description="Track improvement action plans offline. With no command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"PerfDesk {__version__}")
-    parser.set_defaults(db=None, read_only=False, verbose=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("demo", parents=[common], help="create a database holding the Devon demo plans")
@@ -68,11 +68,31 @@ def build_parser() -> argparse.ArgumentParser:
     measures.add_argument("--json", action="store_true")
 
     sub.add_parser("check", parents=[common], help="integrity and schema version")
+
+    pack = sub.add_parser("pack", parents=[common], help="print a board pack to PDF")
+    pack.add_argument("--out", type=Path, required=True, metavar="PDF")
+    pack.add_argument("--plan", action="append", default=[], metavar="NAME",
+                      help="a plan to include (repeat for more; default: every plan)")
+    pack.add_argument("--priority", metavar="REF", help="only this priority, e.g. 2 or PA1")
+    pack.add_argument("--lead", metavar="NAME", help="only the actions this lead leads")
+    pack.add_argument("--exceptions", action="store_true",
+                      help="only overdue, off-track and at-risk actions")
+    pack.add_argument("--as-at", type=_date, metavar="DATE", help="as at YYYY-MM-DD")
+    pack.add_argument("--meeting", type=_date, metavar="DATE", help="the meeting's date")
+    pack.add_argument("--marking", type=str.upper, choices=MARKINGS,
+                      help="the protective marking (default: each plan's own, else OFFICIAL)")
+    pack.add_argument("--board", metavar="NAME", help="the board named on the cover")
+    pack.add_argument("--landscape", action="store_true")
+    pack.add_argument("--history", action="store_true",
+                      help="add every action's update history as an appendix")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    # Defaults live in the namespace, not on the shared options, so an option
+    # given before the command (`perfdesk --db X plans`) is not reset by it.
+    defaults = argparse.Namespace(db=None, read_only=False, verbose=False)
+    args = build_parser().parse_args(argv, namespace=defaults)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s")
     if args.command is None:
@@ -104,7 +124,8 @@ def _run(args: argparse.Namespace) -> int:
 
         args.document = read_workbook(args.workbook)
     db = open_database(args.db or default_database(), create=creates,
-                       read_only=args.read_only, author=_user())
+                       read_only=args.read_only or args.command == "pack",  # a pack only reads
+                       author=_user())
     if db.warning:
         print(f"warning: {db.warning}", file=sys.stderr)
     try:
@@ -193,7 +214,53 @@ def _check(db, args) -> int:  # type: ignore[no-untyped-def]
     return EXIT_OK if report.ok else EXIT_REFUSED
 
 
+def _pack(db, args) -> int:  # type: ignore[no-untyped-def]
+    from perfdesk.services.pack_data import pack_data
+    from perfdesk.services.pack_model import PackOptions
+
+    if args.out.is_dir():
+        raise PerfDeskError(f"{args.out} is a folder; give the PDF's file name.")
+    if not args.out.parent.is_dir():
+        raise PerfDeskError(f"No folder {args.out.parent} to write {args.out.name} into.")
+    options = PackOptions(
+        plans=tuple(args.plan), priority=args.priority, lead=args.lead,
+        exceptions_only=args.exceptions, as_at=args.as_at, meeting=args.meeting,
+        marking=args.marking, landscape=args.landscape, history=args.history, board=args.board,
+    )
+    with db.read() as session:
+        data = pack_data(session, options, dt.date.today())
+    try:
+        from perfdesk.reports.pack import build_pack
+    except ImportError as exc:  # the renderer or reportlab missing; anything else is a bug
+        missing = exc.name or ""
+        if missing not in ("perfdesk.reports", "perfdesk.reports.pack") and not (
+                missing == "reportlab" or missing.startswith("reportlab.")):
+            raise
+        raise PerfDeskError(f"This PerfDesk cannot write PDFs ({exc}); "
+                            "reinstall it with its reportlab dependency.") from exc
+    out = build_pack(data, args.out)
+    measures = sum(len(p.measures) for plan in data.plans for p in plan.priorities)
+    pages = _page_count(out)
+    counts = [_plural(pages, "page")] if pages is not None else []
+    counts += [_plural(data.action_count, "action"), _plural(measures, "measure")]
+    print(f"Wrote {out}: {', '.join(counts)} (as at {data.as_at.isoformat()})")
+    return EXIT_OK
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _page_count(path: Path) -> int | None:
+    """Pages in the PDF written, or None if pypdf is not there to count them."""
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return None
+    return len(PdfReader(path).pages)
+
+
 COMMANDS = {
     "demo": _demo, "plans": _plans, "import-plan": _import, "export-plan": _export,
-    "measures": _measures, "check": _check,
+    "measures": _measures, "check": _check, "pack": _pack,
 }

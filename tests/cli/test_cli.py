@@ -116,3 +116,13 @@ def test_not_a_database_is_a_message_not_a_traceback(tmp_path: Path, capsys) -> 
     path.write_text("hello")
     code, _, err = run(capsys, "plans", "--db", str(path))
     assert code == 1 and "not a PerfDesk database" in err and "Traceback" not in err
+
+
+def test_options_work_before_or_after_the_command(tmp_path, monkeypatch, capsys) -> None:
+    db = tmp_path / "plans.sqlite"
+    assert main(["demo", "--db", str(db)]) == 0
+    monkeypatch.setenv("PERFDESK_DB", str(tmp_path / "elsewhere.sqlite"))
+    for argv in (["--db", str(db), "plans"], ["plans", "--db", str(db)]):
+        capsys.readouterr()
+        assert main(argv) == 0
+        assert "Children's Services: 4 priorities, 39 actions" in capsys.readouterr().out
