@@ -58,7 +58,7 @@ def test_print_pack_makes_a_pdf_and_opens_it(open_window, demo_db, monkeypatch, 
     window.act_pack.trigger()
     assert opened == [str(out)]
     text = "".join(page.extract_text() for page in PdfReader(out).pages)
-    assert "PA1.1" in text and "PA3.4" in text and "OFFICIAL" in text
+    assert "PA1.1" in text and "PA3.3" in text and "PM3.4" in text and "OFFICIAL" in text
 
 
 def test_the_pack_dialog_gives_the_options_for_each_scope(qtbot) -> None:

@@ -1,0 +1,294 @@
+"""Draw a board pack (`PackData`) as a PDF.
+
+    build_pack(data, Path("pack.pdf"), progress=lambda done, total: ...)
+
+The pack is: a cover, the contents, then for each plan a summary and a
+section per priority (its actions and its measures), and, when asked for,
+an appendix with every action's update history. The file is written to a
+temporary file beside `out` and moved into place only when complete.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    Flowable,
+    NextPageTemplate,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from perfdesk.domain.status import Status
+from perfdesk.errors import PerfDeskError
+from perfdesk.services.pack_model import PackData, PackPlan, PackPriority
+
+from .charts import status_bar
+from .page import Decoration, PackDoc, PageTotal, RoomFor, page_size
+from .styles import RULE, Styles, long_date, status_markup, styles, text
+from .summary import summary_story
+from .tables import actions_table, history_table, layout, measures_table, section
+
+Progress = Callable[[int, int], None]
+
+
+def build_pack(data: PackData, out: Path, progress: Progress | None = None) -> Path:
+    """Write the pack to `out` (replacing it) and return `out`. `progress(done,
+    total)` is called as plans and priorities are laid out; the last call is
+    `progress(total, total)`, once the file is in place. A file that cannot
+    be written raises PerfDeskError with a plain message; `out` is untouched."""
+    out = Path(out)
+    st = styles()
+    steps = _count_steps(data)
+    total = 2 * steps + 1  # two layout passes, then the move into place
+    done = 0
+
+    def on_step(pass_number: int, step: int) -> None:
+        nonlocal done
+        now = min((pass_number - 1) * steps + step, total - 1)
+        if progress is not None and now > done:
+            done = now
+            progress(done, total)
+
+    def write(fh: BinaryIO) -> None:
+        counter = PageTotal()
+        doc = PackDoc(
+            fh, page_size(data.options.landscape), counter, on_step=on_step,
+            title=data.title, author=data.organisation, subject=data.subtitle,
+            creator="PerfDesk",
+        )
+        _add_templates(doc, data)
+        story: list[Flowable] = [counter, *_front(data, st)]
+        step = 0
+        for index, plan in enumerate(data.plans):
+            plan_story, step = _plan_story(plan, index, doc.width, st, step)
+            story += plan_story
+        if data.options.history and data.plans:
+            story += _appendix(data, doc.width, st, step)
+        doc.multiBuild(story, maxPasses=8)
+
+    if progress is not None:
+        progress(0, total)
+    _write_atomically(out, write)
+    if progress is not None:
+        progress(total, total)
+    return out
+
+
+def _write_atomically(out: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write to a temporary file in the same folder, then move it into place."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".pdf.part", dir=out.parent)
+    except OSError as exc:
+        raise PerfDeskError(
+            f"Could not save {out.name} in {out.parent}: {exc.strerror or exc}."
+        ) from exc
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, out.stat().st_mode & 0o777 if out.exists() else 0o644)
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise PerfDeskError(
+            f"Could not save {out.name}: {exc.strerror or exc}. If the pack is open in a "
+            "PDF viewer, close it and try again."
+        ) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _count_steps(data: PackData) -> int:
+    per_plan = sum(1 + len(plan.priorities) for plan in data.plans)
+    return max(per_plan + (len(data.plans) if data.options.history else 0), 1)
+
+
+def _add_templates(doc: PackDoc, data: PackData) -> None:
+    heading = f"Board meeting {long_date(data.meeting)}" if data.meeting else ""
+    draft = data.draft or any(plan.draft for plan in data.plans)
+    doc.add_template("front", Decoration(data.marking, draft, data.title, data.as_at, heading))
+    for index, plan in enumerate(data.plans):
+        deco = Decoration(plan.marking, plan.draft, plan.title, data.as_at, heading)
+        doc.add_template(f"plan{index}", deco)
+
+
+def heading(
+    markup: str, style: object, level: int | None = None, key: str = "", step: int | None = None
+) -> Paragraph:
+    """A heading; with a level it is also a contents line and a bookmark."""
+    para = Paragraph(markup, style)
+    if level is not None:
+        plain = Paragraph(markup, style).getPlainText()
+        para.toc_entry = (level, markup, plain, key)  # type: ignore[attr-defined]
+    if step is not None:
+        para.progress_step = step  # type: ignore[attr-defined]
+    return para
+
+
+def _facts(rows: list[tuple[str, str]], width: float, st: Styles) -> Table:
+    data = [[Paragraph(f"<b>{k}</b>", st.cover_line), Paragraph(v, st.cover_line)] for k, v in rows]
+    return Table(
+        data, colWidths=[45 * mm, width - 45 * mm], hAlign="LEFT",
+        style=layout(
+            "TOP",
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+            ("TOPPADDING", (0, 0), (-1, -1), 5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+        ),
+    )
+
+
+def _front(data: PackData, st: Styles) -> list[Flowable]:
+    """The cover and the contents."""
+    story: list[Flowable] = [NextPageTemplate("front"), Spacer(1, 28 * mm)]
+    if data.organisation:
+        story.append(Paragraph(text(data.organisation), st.cover_line))
+        story.append(Spacer(1, 4 * mm))
+    story.append(Paragraph(text(data.title), st.cover_title))
+    if data.subtitle:
+        story.append(Paragraph(text(data.subtitle), st.cover_sub))
+    story.append(Spacer(1, 8 * mm))
+    rows = [
+        ("Board", text(data.board) or "–"),
+        ("Meeting", long_date(data.meeting) or "Not set"),
+        ("As at", long_date(data.as_at)),
+        ("Organisation", text(data.organisation) or "–"),
+        ("Protective marking", f"<b>{text(data.marking)}</b>"),
+    ]
+    plans = "<br/>".join(
+        text(p.title) + (" <b>(DRAFT)</b>" if p.draft else "")
+        + (f'<br/><font color="#5b6470" size="9">{text(p.period)}</font>' if p.period else "")
+        for p in data.plans
+    )
+    rows.insert(0, ("Plans" if len(data.plans) > 1 else "Plan", plans or "None"))
+    story.append(_facts(rows, 150 * mm, st))
+    if data.draft or any(p.draft for p in data.plans):
+        story.append(Paragraph("DRAFT", st.cover_draft))
+        story.append(Paragraph(
+            "This pack includes a draft plan: its content has not yet been agreed.", st.body
+        ))
+
+    story += [PageBreak(), heading("Contents", st.h1)]
+    toc = TableOfContents(
+        levelStyles=list(st.toc), dotsMinLevel=0, rightColumnWidth=40, tableStyle=layout()
+    )
+    story.append(toc)
+    if not data.plans:
+        story.append(Paragraph("No plans match the choices made for this pack.", st.body))
+    return story
+
+
+def _plan_story(
+    plan: PackPlan, index: int, width: float, st: Styles, step: int
+) -> tuple[list[Flowable], int]:
+    key = f"plan{index}"
+    step += 1
+    story: list[Flowable] = [
+        NextPageTemplate(key),
+        PageBreak(),
+        heading(text(plan.title), st.h1, 0, key),
+    ]
+    facts = [text(x) for x in (plan.organisation, plan.board, plan.period) if x]
+    facts.append(f"<b>{text(plan.marking)}</b>" + (" · <b>DRAFT</b>" if plan.draft else ""))
+    story.append(Paragraph(" · ".join(facts), st.muted))
+    story.append(heading("Summary", st.h2, 1, f"{key}-summary", step))
+    story += summary_story(plan, width, st)
+    story.append(PageBreak())
+    for n, priority in enumerate(plan.priorities):
+        step += 1
+        story += _priority_story(priority, f"{key}-p{n}", width, st, step)
+    return story, step
+
+
+def priority_title(priority: PackPriority) -> str:
+    if not priority.ref:
+        return priority.title
+    return f"{priority.kind or 'Priority'} {priority.ref}: {priority.title}"
+
+
+def _priority_counts(priority: PackPriority, st: Styles, width: float) -> Table:
+    counts = Counter(a.status.label for a in priority.actions)
+    parts = [f"{status_markup(s)}\u00a0{counts[s.label]}" for s in Status if counts[s.label]]
+    overdue = sum(a.overdue for a in priority.actions)
+    if overdue:
+        parts.append(f'<font color="#c62828"><b>✗\u00a0Overdue</b></font>\u00a0{overdue}')
+    n = len(priority.actions)
+    line = f"<b>{n} action{'s' if n != 1 else ''}</b>: " + " · ".join(parts)
+    bar_w = 80.0
+    return Table(
+        [[status_bar(counts, width=bar_w, height=8), Paragraph(line, st.small)]],
+        colWidths=[bar_w + 8, width - bar_w - 8], hAlign="LEFT",
+        style=layout("MIDDLE", ("TOPPADDING", (0, 0), (-1, -1), 3)),
+    )
+
+
+def _says_more(statement: str, title: str) -> bool:
+    """A statement worth printing: not blank, and not just the title again."""
+    def key(s: str) -> str:
+        return " ".join(s.casefold().rstrip(". ").split())
+
+    return bool(statement.strip()) and key(statement) != key(title)
+
+
+def _priority_story(
+    priority: PackPriority, key: str, width: float, st: Styles, step: int
+) -> list[Flowable]:
+    """Heading, statement, what needs improvement, then the actions and the
+    measures. The section starts on a new page unless its opening and the
+    first rows of its actions table fit on this one."""
+    intro: list[Flowable] = [heading(text(priority_title(priority)), st.h2, 1, key, step)]
+    if _says_more(priority.statement, priority.title):
+        intro.append(Paragraph(text(priority.statement), st.body))
+    if priority.needs_improvement:
+        intro += section("What needs improvement", st, room=70)
+        intro += [
+            Paragraph(text(point), st.bullet, bulletText="•")
+            for point in priority.needs_improvement
+        ]
+    intro += section("Actions", st, room=130)
+    story: list[Flowable] = []
+    if priority.actions:
+        intro += [_priority_counts(priority, st, width), Spacer(1, 4)]
+        story.append(actions_table(priority.actions, width, st))
+    else:
+        intro.append(Paragraph("No actions.", st.muted))
+    if priority.measures:
+        story += section("Measures", st, room=120)
+        story.append(measures_table(priority.measures, width, st))
+    story.append(Spacer(1, 6 * mm))
+    first_rows = 90 if priority.actions else 0  # the table's header and a row or two
+    return [RoomFor(intro, first_rows), *intro, *story]
+
+
+def _appendix(data: PackData, width: float, st: Styles, step: int) -> list[Flowable]:
+    story: list[Flowable] = []
+    for index, plan in enumerate(data.plans):
+        step += 1
+        story += [NextPageTemplate(f"plan{index}"), PageBreak()]
+        if index == 0:
+            story.append(heading("Appendix: update history", st.h1, 0, "appendix"))
+            story.append(Paragraph(
+                "Every progress update, oldest first. Withdrawn updates are greyed, "
+                "struck through and marked WITHDRAWN with the reason given.", st.muted,
+            ))
+        story.append(heading(text(plan.title), st.h2, 1, f"appendix-{index}", step))
+        for priority in plan.priorities:
+            if not priority.actions:
+                continue
+            story += section(text(priority_title(priority)), st, room=100)
+            for action in priority.actions:
+                story += [history_table(action, width, st), Spacer(1, 5)]
+    return story

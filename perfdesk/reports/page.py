@@ -1,0 +1,207 @@
+"""The page: size, margins, and what is printed on every page.
+
+Every page carries its protective marking centred at the top and the
+bottom, "DRAFT" when its plan is a draft, and a footer with the plan's
+title, the "as at" date and "Page X of Y". The total is known from the
+previous layout pass: `multiBuild` lays the pack out until both the
+contents and the page count stop changing (normally two passes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate
+from reportlab.platypus.doctemplate import IndexingFlowable
+
+from .styles import DRAFT_RED, FONT, FONT_BOLD, INK, MUTED, RULE, long_date
+
+MARGIN_X = 15 * mm
+MARGIN_TOP = 19 * mm
+MARGIN_BOTTOM = 22 * mm
+
+
+@dataclass(frozen=True)
+class Decoration:
+    """What the edges of one kind of page say."""
+
+    marking: str
+    draft: bool
+    title: str  # the plan's title; the pack's title outside any plan
+    as_at: dt.date
+    heading: str  # top left: the meeting, if there is one
+
+
+def page_size(landscape_pages: bool) -> tuple[float, float]:
+    return landscape(A4) if landscape_pages else A4
+
+
+class PageTotal(IndexingFlowable):
+    """Takes no space. It counts the pages of each pass and is satisfied when
+    a pass ends with as many pages as the one before, so `multiBuild` runs
+    again whenever the count it printed as "of Y" turned out wrong."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.width = self.height = 0
+        self.last = 0  # pages in the previous pass: the Y of "Page X of Y"
+        self.count = 0
+
+    def beforeBuild(self) -> None:
+        self.last, self.count = self.count, 0
+
+    def notify(self, kind: str, stuff: object) -> None:
+        if kind == "PageEnd" and isinstance(stuff, int):
+            self.count = stuff
+
+    def isSatisfied(self) -> bool:
+        return self.last > 0 and self.count == self.last
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+class RoomFor(CondPageBreak):
+    """Starts a new page unless the flowables after it, and `extra` points
+    more, fit in what is left of this one. It never asks for more than most
+    of a page, so an opening longer than a page still starts where it is."""
+
+    def __init__(self, flowables: list[Flowable], extra: float) -> None:
+        super().__init__(0)
+        self._flowables = [f for f in flowables if not isinstance(f, CondPageBreak)]
+        self._extra = extra
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        need = self._extra
+        for f in self._flowables:
+            need += f.wrapOn(self.canv, availWidth, availHeight)[1]
+            need += f.getSpaceBefore() + f.getSpaceAfter()
+        frame = self._doctemplateAttr("frame")
+        page = getattr(frame, "_height", None)
+        self.height = min(need, 0.7 * page) if page else need
+        return super().wrap(availWidth, availHeight)
+
+
+class PackDoc(BaseDocTemplate):
+    """Page templates named "front" (cover and contents) and one per plan.
+    Headings that carry `toc_entry = (level, markup, plain, key)` become a
+    contents line and a PDF bookmark; flowables that carry `progress_step`
+    report progress."""
+
+    def __init__(
+        self,
+        filename: BinaryIO,
+        pagesize: tuple[float, float],
+        total: PageTotal,
+        on_step: Callable[[int, int], None] | None = None,
+        **kw: object,
+    ) -> None:
+        super().__init__(
+            filename, pagesize=pagesize, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, initialFontName=FONT,
+            lang="en-GB", **kw,
+        )
+        self.page_total = total
+        self.on_step = on_step
+        self.pass_number = 0
+
+    def add_template(self, template_id: str, decoration: Decoration) -> None:
+        frame = Frame(
+            self.leftMargin, self.bottomMargin, self.width, self.height, id=template_id,
+            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+        )
+
+        def on_page(canvas: Canvas, doc: PackDoc) -> None:
+            decorate(canvas, doc.pagesize, decoration, doc.page, doc.page_total.last)
+
+        self.addPageTemplates([PageTemplate(id=template_id, frames=[frame], onPage=on_page)])
+
+    def beforeDocument(self) -> None:
+        self.pass_number += 1
+        # The first pass only finds the page numbers for the contents and
+        # "of Y"; it is never saved, so table cells skip drawing their text.
+        self.canv.pack_measuring_only = self.pass_number == 1  # type: ignore[attr-defined]
+
+    def afterPage(self) -> None:
+        self.notify("PageEnd", self.page)
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        entry = getattr(flowable, "toc_entry", None)
+        if entry is not None:
+            level, markup, plain, key = entry
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(plain, key, level=level, closed=level > 0)
+            self.notify("TOCEntry", (level, markup, self.page, key))
+        step = getattr(flowable, "progress_step", None)
+        if step is not None and self.on_step is not None:
+            self.on_step(self.pass_number, step)
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """Text cut with an ellipsis to fit a width."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def decorate(
+    canvas: Canvas,
+    pagesize: tuple[float, float],
+    deco: Decoration,
+    page: int,
+    total: int,
+) -> None:
+    width, height = pagesize
+    left, right = MARGIN_X, width - MARGIN_X
+    centre = width / 2
+    top_y = height - 10 * mm
+    canvas.saveState()
+
+    # Top: the marking in the middle, the pack on the left, DRAFT on the right.
+    canvas.setFillColor(INK)
+    canvas.setFont(FONT_BOLD, 9)
+    canvas.drawCentredString(centre, top_y, deco.marking)
+    marking_half = stringWidth(deco.marking, FONT_BOLD, 9) / 2 + 6 * mm
+    side = centre - marking_half - left
+    if deco.heading:
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(left, top_y, _fit(deco.heading, FONT, 7.5, side))
+    if deco.draft:
+        canvas.setFillColor(DRAFT_RED)
+        canvas.setFont(FONT_BOLD, 10)
+        canvas.drawRightString(right, top_y - 0.5, "DRAFT")
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.5)
+    canvas.line(left, top_y - 2.5 * mm, right, top_y - 2.5 * mm)
+
+    # Bottom: plan and date on the left, page number on the right, marking last.
+    foot_y = 13 * mm
+    canvas.line(left, foot_y + 3.5 * mm, right, foot_y + 3.5 * mm)
+    canvas.setFont(FONT, 7.5)
+    canvas.setFillColor(INK)
+    page_text = f"Page {page} of {total or '?'}"
+    canvas.drawRightString(right, foot_y, page_text)
+    as_at = f"As at {long_date(deco.as_at)}"
+    room = right - left - stringWidth(page_text, FONT, 7.5) - 8 * mm
+    room -= stringWidth(as_at + "  ·  ", FONT, 7.5)
+    canvas.drawString(left, foot_y, f"{_fit(deco.title, FONT, 7.5, room)}  ·  {as_at}")
+    canvas.setFont(FONT_BOLD, 9)
+    canvas.drawCentredString(centre, 6 * mm, deco.marking)
+    if deco.draft:
+        canvas.setFillColor(DRAFT_RED)
+        canvas.setFont(FONT_BOLD, 10)
+        canvas.drawRightString(right, 6 * mm - 0.5, "DRAFT")
+    canvas.restoreState()
