@@ -26,14 +26,14 @@ from reportlab.platypus import (
     Spacer,
     Table,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from perfdesk.domain.status import Status
 from perfdesk.errors import PerfDeskError
 from perfdesk.services.pack_model import PackData, PackPlan, PackPriority
 
 from .charts import status_bar
-from .page import Decoration, PackDoc, PageTotal, RoomFor, page_size
+from .contents import Contents, DeferredCanvas
+from .page import Decoration, PackDoc, RoomFor, page_size
 from .styles import RULE, Styles, long_date, status_markup, styles, text
 from .summary import summary_story
 from .tables import actions_table, history_table, layout, measures_table, section
@@ -49,32 +49,34 @@ def build_pack(data: PackData, out: Path, progress: Progress | None = None) -> P
     out = Path(out)
     st = styles()
     steps = _count_steps(data)
-    total = 2 * steps + 1  # two layout passes, then the move into place
+    total = steps + 1  # one layout pass, then the move into place
     done = 0
 
-    def on_step(pass_number: int, step: int) -> None:
+    def on_step(step: int) -> None:
         nonlocal done
-        now = min((pass_number - 1) * steps + step, total - 1)
+        now = min(step, total - 1)
         if progress is not None and now > done:
             done = now
             progress(done, total)
 
     def write(fh: BinaryIO) -> None:
-        counter = PageTotal()
         doc = PackDoc(
-            fh, page_size(data.options.landscape), counter, on_step=on_step,
+            fh, page_size(data.options.landscape), on_step=on_step,
             title=data.title, author=data.organisation, subject=data.subtitle,
             creator="PerfDesk",
         )
         _add_templates(doc, data)
-        story: list[Flowable] = [counter, *_front(data, st)]
+        story: list[Flowable] = _front(data, st)
         step = 0
         for index, plan in enumerate(data.plans):
             plan_story, step = _plan_story(plan, index, doc.width, st, step)
             story += plan_story
         if data.options.history and data.plans:
             story += _appendix(data, doc.width, st, step)
-        doc.multiBuild(story, maxPasses=8)
+        contents = next(f for f in story if isinstance(f, Contents))
+        contents.entries = [(f.toc_entry[0], f.toc_entry[2], f.toc_entry[3])
+                            for f in story if hasattr(f, "toc_entry")]
+        doc.build(story, canvasmaker=DeferredCanvas)
 
     if progress is not None:
         progress(0, total)
@@ -182,10 +184,7 @@ def _front(data: PackData, st: Styles) -> list[Flowable]:
         ))
 
     story += [PageBreak(), heading("Contents", st.h1)]
-    toc = TableOfContents(
-        levelStyles=list(st.toc), dotsMinLevel=0, rightColumnWidth=40, tableStyle=layout()
-    )
-    story.append(toc)
+    story.append(Contents([]))  # its lines are the headings laid out after it
     if not data.plans:
         story.append(Paragraph("No plans match the choices made for this pack.", st.body))
     return story

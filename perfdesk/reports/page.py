@@ -2,9 +2,9 @@
 
 Every page carries its protective marking centred at the top and the
 bottom, "DRAFT" when its plan is a draft, and a footer with the plan's
-title, the "as at" date and "Page X of Y". The total is known from the
-previous layout pass: `multiBuild` lays the pack out until both the
-contents and the page count stop changing (normally two passes).
+title, the "as at" date and "Page X of Y". The numbers are written in
+when the pack is finished (`contents.DeferredCanvas`), so it is laid out
+once.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate
-from reportlab.platypus.doctemplate import IndexingFlowable
 
+from .contents import page_text_width
 from .styles import DRAFT_RED, FONT, FONT_BOLD, INK, MUTED, RULE, long_date
 
 MARGIN_X = 15 * mm
@@ -41,34 +41,6 @@ class Decoration:
 
 def page_size(landscape_pages: bool) -> tuple[float, float]:
     return landscape(A4) if landscape_pages else A4
-
-
-class PageTotal(IndexingFlowable):
-    """Takes no space. It counts the pages of each pass and is satisfied when
-    a pass ends with as many pages as the one before, so `multiBuild` runs
-    again whenever the count it printed as "of Y" turned out wrong."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.width = self.height = 0
-        self.last = 0  # pages in the previous pass: the Y of "Page X of Y"
-        self.count = 0
-
-    def beforeBuild(self) -> None:
-        self.last, self.count = self.count, 0
-
-    def notify(self, kind: str, stuff: object) -> None:
-        if kind == "PageEnd" and isinstance(stuff, int):
-            self.count = stuff
-
-    def isSatisfied(self) -> bool:
-        return self.last > 0 and self.count == self.last
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        return 0, 0
-
-    def draw(self) -> None:
-        pass
 
 
 class RoomFor(CondPageBreak):
@@ -102,7 +74,6 @@ class PackDoc(BaseDocTemplate):
         self,
         filename: BinaryIO,
         pagesize: tuple[float, float],
-        total: PageTotal,
         on_step: Callable[[int, int], None] | None = None,
         **kw: object,
     ) -> None:
@@ -111,9 +82,7 @@ class PackDoc(BaseDocTemplate):
             topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, initialFontName=FONT,
             lang="en-GB", **kw,
         )
-        self.page_total = total
         self.on_step = on_step
-        self.pass_number = 0
 
     def add_template(self, template_id: str, decoration: Decoration) -> None:
         frame = Frame(
@@ -122,29 +91,22 @@ class PackDoc(BaseDocTemplate):
         )
 
         def on_page(canvas: Canvas, doc: PackDoc) -> None:
-            decorate(canvas, doc.pagesize, decoration, doc.page, doc.page_total.last)
+            decorate(canvas, doc.pagesize, decoration)
 
         self.addPageTemplates([PageTemplate(id=template_id, frames=[frame], onPage=on_page)])
-
-    def beforeDocument(self) -> None:
-        self.pass_number += 1
-        # The first pass only finds the page numbers for the contents and
-        # "of Y"; it is never saved, so table cells skip drawing their text.
-        self.canv.pack_measuring_only = self.pass_number == 1  # type: ignore[attr-defined]
-
-    def afterPage(self) -> None:
-        self.notify("PageEnd", self.page)
 
     def afterFlowable(self, flowable: Flowable) -> None:
         entry = getattr(flowable, "toc_entry", None)
         if entry is not None:
-            level, markup, plain, key = entry
+            level, _markup, plain, key = entry
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(plain, key, level=level, closed=level > 0)
-            self.notify("TOCEntry", (level, markup, self.page, key))
+            pages = getattr(self.canv, "page_of_key", None)
+            if pages is not None:
+                pages[key] = self.page
         step = getattr(flowable, "progress_step", None)
         if step is not None and self.on_step is not None:
-            self.on_step(self.pass_number, step)
+            self.on_step(step)
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
@@ -160,8 +122,6 @@ def decorate(
     canvas: Canvas,
     pagesize: tuple[float, float],
     deco: Decoration,
-    page: int,
-    total: int,
 ) -> None:
     width, height = pagesize
     left, right = MARGIN_X, width - MARGIN_X
@@ -192,10 +152,9 @@ def decorate(
     canvas.line(left, foot_y + 3.5 * mm, right, foot_y + 3.5 * mm)
     canvas.setFont(FONT, 7.5)
     canvas.setFillColor(INK)
-    page_text = f"Page {page} of {total or '?'}"
-    canvas.drawRightString(right, foot_y, page_text)
+    canvas.footer_at = (right, foot_y)  # type: ignore[attr-defined]  # "Page X of Y" goes here
     as_at = f"As at {long_date(deco.as_at)}"
-    room = right - left - stringWidth(page_text, FONT, 7.5) - 8 * mm
+    room = right - left - page_text_width() - 8 * mm
     room -= stringWidth(as_at + "  ·  ", FONT, 7.5)
     canvas.drawString(left, foot_y, f"{_fit(deco.title, FONT, 7.5, room)}  ·  {as_at}")
     canvas.setFont(FONT_BOLD, 9)
