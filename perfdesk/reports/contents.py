@@ -14,7 +14,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from .styles import FONT, FONT_BOLD, INK, MUTED
+from .styles import FONT, FONT_BOLD, INK, MUTED, fit_text
 
 LINE = {0: 17.0, 1: 13.5}  # height of a contents line by level
 SIZE = {0: 11.0, 1: 9.5}
@@ -110,11 +110,11 @@ class Contents(Flowable):
             room = self.width - INDENT[level] - NUMBER_WIDTH
             canvas.setFont(font, SIZE[level])
             canvas.setFillColor(INK)
-            canvas.drawString(INDENT[level], baseline, _fit(text, font, SIZE[level], room))
+            canvas.drawString(INDENT[level], baseline, fit_text(text, font, SIZE[level], room))
             canvas.setStrokeColor(MUTED)
             canvas.setDash(0.5, 2.5)
             canvas.setLineWidth(0.6)
-            end = INDENT[level] + stringWidth(_fit(text, font, SIZE[level], room), font,
+            end = INDENT[level] + stringWidth(fit_text(text, font, SIZE[level], room), font,
                                               SIZE[level]) + 4
             canvas.line(end, baseline, self.width - NUMBER_WIDTH + 6, baseline)
             canvas.setDash()
@@ -124,10 +124,3 @@ class Contents(Flowable):
                 slots.append(Slot(canvas.getPageNumber(), x, ay, key, level))
             canvas.linkRect("", key, (0, y, self.width, y + LINE[level]), relative=1)
 
-
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    if stringWidth(text, font, size) <= width:
-        return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"

@@ -10,8 +10,6 @@ temporary file beside `out` and moved into place only when complete.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +26,7 @@ from reportlab.platypus import (
 )
 
 from perfdesk.domain.status import Status
-from perfdesk.errors import PerfDeskError
+from perfdesk.files import write_atomically
 from perfdesk.services.pack_model import PackData, PackPlan, PackPriority
 
 from .charts import status_bar
@@ -80,37 +78,10 @@ def build_pack(data: PackData, out: Path, progress: Progress | None = None) -> P
 
     if progress is not None:
         progress(0, total)
-    _write_atomically(out, write)
+    write_atomically(out, write, when_busy="If the pack is open in a PDF viewer, close it")
     if progress is not None:
         progress(total, total)
     return out
-
-
-def _write_atomically(out: Path, write: Callable[[BinaryIO], None]) -> None:
-    """Write to a temporary file in the same folder, then move it into place."""
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".pdf.part", dir=out.parent)
-    except OSError as exc:
-        raise PerfDeskError(
-            f"Could not save {out.name} in {out.parent}: {exc.strerror or exc}."
-        ) from exc
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, out.stat().st_mode & 0o777 if out.exists() else 0o644)
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise PerfDeskError(
-            f"Could not save {out.name}: {exc.strerror or exc}. If the pack is open in a "
-            "PDF viewer, close it and try again."
-        ) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _count_steps(data: PackData) -> int:

@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate
 
 from .contents import page_text_width
-from .styles import DRAFT_RED, FONT, FONT_BOLD, INK, MUTED, RULE, long_date
+from .styles import DRAFT_RED, FONT, FONT_BOLD, INK, MUTED, RULE, fit_text, long_date
 
 MARGIN_X = 15 * mm
 MARGIN_TOP = 19 * mm
@@ -109,14 +109,6 @@ class PackDoc(BaseDocTemplate):
             self.on_step(step)
 
 
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """Text cut with an ellipsis to fit a width."""
-    if stringWidth(text, font, size) <= width:
-        return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
-
 
 def decorate(
     canvas: Canvas,
@@ -138,7 +130,7 @@ def decorate(
     if deco.heading:
         canvas.setFont(FONT, 7.5)
         canvas.setFillColor(MUTED)
-        canvas.drawString(left, top_y, _fit(deco.heading, FONT, 7.5, side))
+        canvas.drawString(left, top_y, fit_text(deco.heading, FONT, 7.5, side))
     if deco.draft:
         canvas.setFillColor(DRAFT_RED)
         canvas.setFont(FONT_BOLD, 10)
@@ -156,7 +148,7 @@ def decorate(
     as_at = f"As at {long_date(deco.as_at)}"
     room = right - left - page_text_width() - 8 * mm
     room -= stringWidth(as_at + "  ·  ", FONT, 7.5)
-    canvas.drawString(left, foot_y, f"{_fit(deco.title, FONT, 7.5, room)}  ·  {as_at}")
+    canvas.drawString(left, foot_y, f"{fit_text(deco.title, FONT, 7.5, room)}  ·  {as_at}")
     canvas.setFont(FONT_BOLD, 9)
     canvas.drawCentredString(centre, 6 * mm, deco.marking)
     if deco.draft:

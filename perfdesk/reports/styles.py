@@ -15,6 +15,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 
 from perfdesk.domain.measures import Rag
@@ -158,3 +159,12 @@ def styles() -> Styles:
             ),
         ),
     )
+
+
+def fit_text(text: str, font: str, size: float, width: float) -> str:
+    """Text cut with an ellipsis to fit a width."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"

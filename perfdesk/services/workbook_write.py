@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-import os
-import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from perfdesk.domain.dates import parse_by_when
 from perfdesk.domain.measures import Unit
 from perfdesk.domain.plan_document import ActionDoc, MeasureDoc, PlanDocument, PlanInfo
-from perfdesk.errors import PerfDeskError
+from perfdesk.files import write_atomically
 from perfdesk.services.workbook_format import (
     ACTIONS,
     BENCHMARKS,
@@ -74,7 +72,7 @@ def write_workbook(doc: PlanDocument, path: Path) -> None:
     _add_sheet(wb, BENCHMARKS, [
         [m.ref, b.period, b.comparator, b.value] for m in doc.measures for b in m.benchmarks
     ])  # fmt: skip
-    _save_atomically(wb, path)
+    write_atomically(path, wb.save, when_busy="If the file is open in Excel, close it")
     log.info("wrote plan %r to %s", doc.plan.short_name, path)
 
 
@@ -180,28 +178,3 @@ def _put(cell: Cell, value: Any) -> None:
         raise TypeError(f"cannot write {value!r} to a workbook cell")
 
 
-def _save_atomically(wb: Workbook, path: Path) -> None:
-    folder = path.parent
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise PerfDeskError(
-            f"Could not save {path.name} in {folder}: {exc.strerror or exc}."
-        ) from exc
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            wb.save(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise PerfDeskError(
-            f"Could not save {path.name}: {exc.strerror or exc}. If the file is open in "
-            "Excel, close it and try again."
-        ) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

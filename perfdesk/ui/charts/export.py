@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -14,6 +11,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 
 from perfdesk.errors import PerfDeskError
+from perfdesk.files import write_atomically
 
 
 def png_image(view: pg.GraphicsView, width: int) -> QImage:
@@ -51,32 +49,11 @@ def svg_bytes(view: pg.GraphicsView, title: str) -> bytes:
 
 
 def write_png(path: Path, image: QImage) -> Path:
-    def write(tmp: Path) -> None:
-        if not image.save(str(tmp), "PNG"):
-            raise OSError(f"could not write the image to {tmp.name}")
-
-    return write_atomically(path, write)
-
-
-def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
-    """Write through a temporary file in the same folder, then replace path."""
-    path = Path(path)
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise PerfDeskError(
-            f"Could not save {path.name} in {path.parent}: {exc.strerror or exc}."
-        ) from exc
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise PerfDeskError(f"Could not save {path.name}: {exc.strerror or exc}.") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise PerfDeskError(f"Could not make the image for {Path(path).name}.")
+    buffer.close()
+    png = bytes(data.data())
+    return write_atomically(Path(path), lambda handle: handle.write(png))

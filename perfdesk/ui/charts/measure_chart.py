@@ -18,9 +18,10 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from perfdesk.files import write_atomically
 from perfdesk.services.measure_view import MeasureSeries
 from perfdesk.ui.charts.axes import PeriodAxis, ValueAxis, unit_label
-from perfdesk.ui.charts.export import png_image, svg_bytes, write_atomically, write_png
+from perfdesk.ui.charts.export import png_image, svg_bytes, write_png
 from perfdesk.ui.charts.frame import Frame, calendar_years, frame_for, has_figures
 from perfdesk.ui.charts.layers import INK, ChartItems, Layers
 from perfdesk.ui.charts.readout import EMPTY_TEXT, Stop, hover_stops, resting_text
@@ -231,7 +232,7 @@ class MeasureChart(QWidget):
         """Save the chart with its legend as SVG, at the chart's default size."""
         with self._export_copy() as copy:
             svg = svg_bytes(copy.view, self._series.indicator if self._series else "Chart")
-        return write_atomically(Path(path), lambda tmp: tmp.write_bytes(svg))
+        return write_atomically(Path(path), lambda handle: handle.write(svg))
 
     @contextmanager
     def _export_copy(self) -> Iterator[MeasureChart]:
