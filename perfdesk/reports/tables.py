@@ -17,10 +17,13 @@ from perfdesk.domain.status import Status
 from perfdesk.services.pack_model import PackAction, PackMeasure, UpdateLine
 
 from .charts import sparkline
+from .plain_cell import Part, PlainCell
 from .styles import (
     FONT,
     FONT_BOLD,
+    FONT_ITALIC,
     HEADER_FILL,
+    INK,
     MUTED,
     MUTED_HEX,
     RULE,
@@ -128,27 +131,45 @@ def _head(st: Styles, labels: Sequence[str]) -> list[Paragraph]:
     return [Cell(label, st.head) for label in labels]
 
 
-def _when(action: PackAction, due_only: bool) -> str:
-    due = short_date(action.due_date)
-    if due_only:
-        return due or clip(action.by_when, 80)
-    parts = [clip(action.by_when, 200)] if action.by_when.strip() else []
-    if due and (not parts or action.overdue):
-        parts.append(_muted(f"Due {due}"))
-    return "<br/>".join(parts) or _muted("Not set")
 
 
-def _latest(action: PackAction, limit: int) -> str:
-    if not action.latest_text.strip() and action.latest_on is None:
-        return _muted("No update yet")
-    date = f"<b>{short_date(action.latest_on)}</b>" if action.latest_on else ""
-    body = clip(action.latest_text, limit) if action.latest_text.strip() else ""
-    return "<br/>".join(p for p in (date, body) if p)
 
 
 def _status(action: PackAction) -> str:
     cell = status_markup(action.status)
     return f"{cell}<br/>{OVERDUE}" if action.overdue else cell
+
+
+def _clipped(value: str, limit: int = CELL_LIMIT) -> list[Part]:
+    """A cell's plain text, cut as `clip` cuts markup."""
+    lines = value.strip().splitlines()
+    value = ("\n".join(lines[:LINE_LIMIT]) + " " + " ".join(lines[LINE_LIMIT:])).strip()
+    if len(value) <= limit:
+        return [(value, FONT, INK)]
+    cut = value[:limit].rsplit(" ", 1)[0]
+    return [(cut + "…", FONT, INK), ("(cut short: the full text is in the plan)", FONT_ITALIC,
+                                     MUTED)]
+
+
+def _when_parts(action: PackAction, due_only: bool) -> list[Part]:
+    due = short_date(action.due_date)
+    if due_only:
+        return [(due, FONT, INK)] if due else _clipped(action.by_when, 80)
+    parts = _clipped(action.by_when, 200) if action.by_when.strip() else []
+    if due and (not parts or action.overdue):
+        parts.append((f"Due {due}", FONT, MUTED))
+    return parts or [("Not set", FONT, MUTED)]
+
+
+def _latest_parts(action: PackAction, limit: int) -> list[Part]:
+    if not action.latest_text.strip() and action.latest_on is None:
+        return [("No update yet", FONT, MUTED)]
+    parts: list[Part] = []
+    if action.latest_on:
+        parts.append((short_date(action.latest_on), FONT_BOLD, INK))
+    if action.latest_text.strip():
+        parts += _clipped(action.latest_text, limit)
+    return parts
 
 
 REF_WIDTH = 34.0
@@ -168,21 +189,22 @@ def actions_table(
         _head(st, ["Ref", "Action", "Lead(s)", when, "Status", "Latest update"])
     ]
     statuses: dict[tuple[Status, bool], Cell] = {}
+    size, leading = st.cell.fontSize, st.cell.leading
     for a in actions:
-        leads = "; ".join(text(lead) for lead in a.leads[:12]) or _muted("None named")
+        leads = [("; ".join(a.leads[:12]), FONT, INK)] if a.leads else [("None named", FONT, MUTED)]
         if len(a.leads) > 12:
-            leads += _muted(f"; and {len(a.leads) - 12} more")
+            leads.append((f"and {len(a.leads) - 12} more", FONT, MUTED))
         status = statuses.get((a.status, a.overdue))
         if status is None:
             status = statuses[a.status, a.overdue] = Cell(_status(a), st.cell)
         short = stringWidth(a.ref, FONT_BOLD, st.cell.fontSize) <= REF_WIDTH - 6
         rows.append([
             a.ref if short else Cell(f"<b>{text(a.ref)}</b>", st.cell),
-            Cell(clip(a.text), st.cell),
-            Cell(leads, st.cell),
-            Cell(_when(a, due_only), st.cell),
+            PlainCell(_clipped(a.text), size, leading),
+            PlainCell(leads, size, leading),
+            PlainCell(_when_parts(a, due_only), size, leading),
             status,
-            Cell(_latest(a, 600 if due_only else CELL_LIMIT), st.cell),
+            PlainCell(_latest_parts(a, 600 if due_only else CELL_LIMIT), size, leading),
         ])
     wide = width > 600  # landscape: room for dates and statuses on one line
     cols = widths(width, [REF_WIDTH, None, None, 70 if wide else 54, 64 if wide else 58, None],
