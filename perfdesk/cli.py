@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from perfdesk import __version__
+from perfdesk import __version__, cli_actions, cli_backup
 from perfdesk.errors import PerfDeskError, ValidationFailed
 from perfdesk.paths import default_database
 from perfdesk.services.pack_model import MARKINGS
@@ -85,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--landscape", action="store_true")
     pack.add_argument("--history", action="store_true",
                       help="add every action's update history as an appendix")
+    cli_actions.add_parsers(sub, common)
+    cli_backup.add_parsers(sub, common)
     return parser
 
 
@@ -92,7 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Defaults live in the namespace, not on the shared options, so an option
     # given before the command (`perfdesk --db X plans`) is not reset by it.
     defaults = argparse.Namespace(db=None, read_only=False, verbose=False)
-    args = build_parser().parse_args(argv, namespace=defaults)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv, namespace=defaults)
+    if extra and args.command == "edit" and all("=" in e for e in extra):
+        args.pairs += extra  # FIELD=VALUE pairs on both sides of --reason
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s")
     if args.command is None:
@@ -263,4 +270,5 @@ def _page_count(path: Path) -> int | None:
 COMMANDS = {
     "demo": _demo, "plans": _plans, "import-plan": _import, "export-plan": _export,
     "measures": _measures, "check": _check, "pack": _pack,
+    **cli_actions.COMMANDS, **cli_backup.COMMANDS,
 }

@@ -1,13 +1,41 @@
-"""Backups through SQLite's online backup API - never a copy of a live file."""
+"""Backups through SQLite's online backup API - never a copy of a live file.
+
+A backup is `<stem>-backups/<stem>-<YYYYmmdd-HHMMSS-ffffff>-<reason>.sqlite`
+beside the database. Backups are thinned by age after each one is taken
+(`perfdesk.domain.backup_policy`); a restore first backs up the state it
+replaces, so it can itself be undone.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import sqlite3
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from perfdesk.domain.backup_policy import backups_to_keep
+from perfdesk.errors import DatabaseReadOnly, NotFound, PerfDeskError, StorageFailure
 
 log = logging.getLogger(__name__)
+STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
+_NAME = re.compile(r"(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>.+)\.sqlite")
+_SIDECARS = ("-wal", "-shm", "-journal")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: dt.datetime
+    reason: str
+    size: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"path": str(self.path), "taken_at": self.taken_at.isoformat(),
+                "reason": self.reason, "size": self.size}
 
 
 def backup_folder(db_path: Path) -> Path:
@@ -15,19 +43,125 @@ def backup_folder(db_path: Path) -> Path:
 
 
 def backup(db_path: Path, reason: str) -> Path:
-    """Copy the database consistently into its backups folder; return the copy."""
+    """Copy the database consistently into its backups folder, thin the
+    folder by age (the newest, this one, is always kept); return the copy."""
+    target = _take(db_path, reason)
+    prune(db_path)
+    return target
+
+
+def list_backups(db_path: Path) -> list[BackupInfo]:
+    """The database's backups, newest first (files not named by us are ignored)."""
     folder = backup_folder(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"{db_path.stem}-{stamp}-{reason}.sqlite"
-    source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
-        dest = sqlite3.connect(target)
+    if not folder.is_dir():
+        return []
+    prefix = f"{db_path.stem}-"
+    found = []
+    for path in folder.glob("*.sqlite"):
+        match = _NAME.fullmatch(path.name[len(prefix):]) if path.name.startswith(prefix) else None
+        if match is None or not path.is_file():
+            continue
         try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
+            taken_at = dt.datetime.strptime(match["stamp"], STAMP_FORMAT)
+        except ValueError:
+            continue
+        found.append(BackupInfo(path, taken_at, match["reason"], path.stat().st_size))
+    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+
+
+def prune(db_path: Path, now: dt.datetime | None = None, **policy: Any) -> list[Path]:
+    """Delete the backups the policy drops (see `backups_to_keep`); return them."""
+    backups = list_backups(db_path)
+    keep = backups_to_keep([b.taken_at for b in backups], now or dt.datetime.now(), **policy)
+    removed = []
+    for info in backups:
+        if info.taken_at in keep:
+            continue
+        try:
+            info.path.unlink()
+            for sidecar in _SIDECARS:
+                info.path.with_name(info.path.name + sidecar).unlink(missing_ok=True)
+        except OSError as exc:  # thinning is housekeeping: never fail the caller's work
+            log.warning("could not remove old backup %s: %s", info.path, exc)
+            continue
+        removed.append(info.path)
+    if removed:
+        log.info("removed %d old backup(s) of %s", len(removed), db_path)
+    return removed
+
+
+def restore(db_path: Path, backup_path: Path) -> Path:
+    """Put a backup's contents into the database; return the backup of the
+    state it replaced ("before-restore"), which restoring undoes this.
+
+    The backup is checked first (a PerfDesk database this PerfDesk can open);
+    if it is refused, nothing is written anywhere."""
+    backup_path = Path(backup_path)
+    if not backup_path.is_file():
+        raise NotFound(f"No backup file at {backup_path}; nothing was changed.")
+    if not db_path.is_file():
+        raise NotFound(f"No database at {db_path} to restore into; nothing was changed.")
+    if backup_path.resolve() == db_path.resolve():
+        raise PerfDeskError(f"{backup_path} is the database itself; nothing was changed.")
+    with tempfile.TemporaryDirectory(prefix="perfdesk-restore-") as scratch:
+        source = _checked_source(backup_path, Path(scratch))
+        before = _take(db_path, "before-restore")
+        _copy(source, db_path)
+    log.info("restored %s from %s (previous state in %s)", db_path, backup_path, before)
+    prune(db_path)
+    return before
+
+
+def _checked_source(backup_path: Path, scratch: Path) -> Path:
+    """The file to restore from, once it is known to be a PerfDesk database.
+
+    Refuses (NotPerfDeskDatabase, DatabaseTooNew, ...) with the message
+    `open_database` gives. A backup from an older schema cannot be checked
+    read-only, so a copy of it is upgraded and checked instead."""
+    from perfdesk.store.database import open_database  # database.py imports this module
+
+    try:
+        open_database(backup_path, read_only=True).close()
+        return backup_path
+    except DatabaseReadOnly:
+        pass
+    copy = scratch / "restore.sqlite"
+    _copy(backup_path, copy)
+    open_database(copy).close()
+    return copy
+
+
+def _take(db_path: Path, reason: str) -> Path:
+    folder = backup_folder(db_path)
+    stamp = dt.datetime.now().strftime(STAMP_FORMAT)
+    target = folder / f"{db_path.stem}-{stamp}-{reason}.sqlite"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageFailure(f"The backup folder {folder} cannot be made: {exc.strerror}; "
+                             "nothing was changed.") from exc
+    _copy(db_path, target, source_read_only=True)
     log.info("backed up %s to %s", db_path, target)
     return target
+
+
+def _copy(source_path: Path, dest_path: Path, *, source_read_only: bool = False) -> None:
+    """Copy one SQLite database into another through the online backup API."""
+    mode = "?mode=ro" if source_read_only else ""
+    try:
+        source = sqlite3.connect(f"{source_path.resolve().as_uri()}{mode}", uri=True)
+        try:
+            dest = sqlite3.connect(dest_path, timeout=5)
+            try:
+                source.backup(dest)
+            finally:
+                dest.close()
+        finally:
+            source.close()
+    except sqlite3.Error as exc:
+        from perfdesk.store.database import translate
+
+        error = translate(exc, str(dest_path))
+        if error is exc:
+            error = StorageFailure(f"{source_path} could not be copied to {dest_path}: {exc}.")
+        raise error from exc

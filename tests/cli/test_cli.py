@@ -126,3 +126,18 @@ def test_options_work_before_or_after_the_command(tmp_path, monkeypatch, capsys)
         capsys.readouterr()
         assert main(argv) == 0
         assert "Children's Services: 4 priorities, 39 actions" in capsys.readouterr().out
+
+
+def test_edit_takes_pairs_on_both_sides_of_the_reason(tmp_path, capsys) -> None:
+    db = str(tmp_path / "plans.sqlite")
+    assert main(["demo", "--db", db]) == 0
+    assert main(["edit", "--db", db, "--plan", "Children's Services", "--action", "1.2",
+                 "due_date=2023-12-31", "--reason", "New panel date", "impact=Better"]) == 0
+    out = capsys.readouterr().out
+    assert "due_date: 2023-07-31 → 2023-12-31" in out and "impact" in out
+
+
+def test_an_unknown_option_is_a_usage_error(tmp_path) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["plans", "--db", str(tmp_path / "x.sqlite"), "--bogus"])
+    assert exit_.value.code == 2

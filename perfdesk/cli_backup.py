@@ -1,0 +1,102 @@
+"""The backup commands of `perfdesk`: `backup`, `backups` and `restore`.
+
+`perfdesk.cli` adds these parsers with `add_parsers` and runs them through
+`COMMANDS`, like its own: each takes the open database and the parsed
+arguments and returns the exit status (0 done, 1 refused)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from perfdesk.errors import DatabaseReadOnly, NotFound, PerfDeskError
+from perfdesk.store import backup as backups
+
+if TYPE_CHECKING:  # the database layer loads only when a command runs
+    from perfdesk.store.database import Database
+
+EXIT_OK = 0
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    sub.add_parser("backup", parents=[common], help="take a backup now")
+    listing = sub.add_parser("backups", parents=[common], help="the backups, newest first")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    restore = sub.add_parser("restore", parents=[common],
+                             help="put a backup back (the current state is backed up first)")
+    restore.add_argument("backup", metavar="BACKUP",
+                         help="a backup file, or its number in `perfdesk backups`")
+
+
+def _file(db: Database) -> Path:
+    if db.path is None:
+        raise PerfDeskError(f"{db.location} is not a database file; only a file can be backed up.")
+    return db.path
+
+
+def _backup(db: Database, args: argparse.Namespace) -> int:
+    saved = backups.backup(_file(db), "manual")
+    print(f"Backed up to {saved}")
+    return EXIT_OK
+
+
+def _backups(db: Database, args: argparse.Namespace) -> int:
+    found = backups.list_backups(_file(db))
+    if args.json:
+        print(json.dumps([b.as_json() for b in found], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not found:
+        print(f"No backups of {db.location} yet; take one with `perfdesk backup`.")
+        return EXIT_OK
+    print(f"Backups of {db.location}, newest first")
+    for number, info in enumerate(found, start=1):
+        print(f"{number:3}  {_when(info.taken_at)}  {info.reason:24}  {_size(info.size):>8}  "
+              f"{info.path}")
+    return EXIT_OK
+
+
+def _restore(db: Database, args: argparse.Namespace) -> int:
+    path = _file(db)
+    if db.read_only:
+        raise DatabaseReadOnly(f"{db.location} is open read-only; nothing was restored.")
+    chosen = _chosen(path, args.backup)
+    taken = next((b.taken_at for b in backups.list_backups(path)
+                  if b.path.resolve() == chosen.resolve()), None)
+    before = backups.restore(path, chosen)
+    source = f"the backup of {_when(taken)}" if taken else str(chosen)
+    print(f"Restored {db.location} from {source}; the state before the restore is saved as "
+          f"{before}; `perfdesk restore` that file to undo.")
+    return EXIT_OK
+
+
+def _chosen(db_path: Path, text: str) -> Path:
+    """A backup given as a file path, or as its number in `perfdesk backups`."""
+    if text.isdigit() and not Path(text).exists():
+        found = backups.list_backups(db_path)
+        number = int(text)
+        if not 1 <= number <= len(found):
+            raise NotFound(f"No backup number {number}: there are {len(found)} "
+                           "(see `perfdesk backups`); nothing was changed.")
+        return found[number - 1].path
+    return Path(text).expanduser()
+
+
+def _when(moment: dt.datetime) -> str:
+    return f"{moment.day} {moment:%b %Y %H:%M}"
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+COMMANDS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
+    "backup": _backup, "backups": _backups, "restore": _restore,
+}
