@@ -59,3 +59,9 @@ def print_preview(parent: QWidget | None, render: object) -> None:
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.paintRequested.connect(render)
     dialog.exec()
+
+
+def choose(parent: QWidget | None, title: str, label: str, items: list[str]) -> int | None:
+    """The index of the item chosen from a list, or None."""
+    chosen, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
+    return items.index(chosen) if ok and chosen in items else None

@@ -108,6 +108,39 @@ def backup_now(window: MainWindow) -> None:
     window.statusBar().showMessage(f"Backed up to {saved}", 10000)
 
 
+def restore_backup(window: MainWindow) -> bool:
+    """Put the database back as a backup had it. The state now is backed up
+    first, so a restore can itself be undone by restoring that."""
+    db = window.db
+    if db is None or db.path is None or db.read_only:
+        ask.refuse(window, "Restore", "Only a database file open for editing can be restored.")
+        return False
+    kept = backup.list_backups(db.path)
+    if not kept:
+        ask.inform(window, "Restore", f"There are no backups of {db.path.name} yet.")
+        return False
+    labels = [f"{b.taken_at:%d %b %Y %H:%M}  ·  {b.reason}" for b in kept]
+    index = ask.choose(window, "Restore from backup", "Put the plans back as they were at:",
+                       labels)
+    if index is None:
+        return False
+    if not ask.confirm(window, "Restore from backup?",
+                       f"Replace everything in {db.path.name} with the backup of "
+                       f"{labels[index]}? The plans as they are now are backed up first, so "
+                       "you can restore them again.", yes="Restore"):
+        return False
+    path = db.path
+    try:
+        before = backup.restore(path, kept[index].path)
+    except PerfDeskError as exc:
+        ask.refuse(window, "Not restored", str(exc))
+        return False
+    switch_to(window, str(path))
+    window.statusBar().showMessage(f"Restored. The state before is saved as {before.name}",
+                                   15000)
+    return True
+
+
 def import_workbook(window: MainWindow) -> None:
     from perfdesk.services.plan_exchange import add_document, same_name_plans
     from perfdesk.services.workbook_read import read_workbook

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
 
-from perfdesk.store import queries
+from perfdesk.errors import PerfDeskError
+from perfdesk.store import backup, queries
 from perfdesk.store.database import Database
 from perfdesk.ui import file_commands, plan_commands, print_commands
 from perfdesk.ui.ops import Operations
@@ -24,6 +25,7 @@ BANNER_STYLE = (
 )
 NATIVE = QKeySequence.SequenceFormat.NativeText
 StandardKey = QKeySequence.StandardKey
+BACKUP_EVERY_MS = 15 * 60 * 1000  # a periodic backup, when something has changed
 
 
 class MainWindow(QMainWindow):
@@ -57,6 +59,11 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self.tabs.currentChanged.connect(self._tab_changed)
+        self._unsaved_to_backup = False
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(BACKUP_EVERY_MS)
+        self.backup_timer.timeout.connect(self.periodic_backup)
+        self.backup_timer.start()
         self.set_database(db)
         self._restore_geometry()
 
@@ -153,6 +160,8 @@ class MainWindow(QMainWindow):
                              "Open another PerfDesk database file")
         self.act_backup = a("&Backup now", fc.backup_now, "Ctrl+Shift+B",
                             "Save a backup copy of the database now")
+        self.act_restore = a("Restore from bac&kup…", fc.restore_backup, None,
+                             "Put the plans back as a backup had them", edits=True)
         self.act_import = a("&Import plan workbook…", fc.import_workbook, "Ctrl+I",
                             "Add a plan from an Excel workbook", edits=True)
         self.act_export = a("&Export plan workbook…", fc.export_workbook, "Ctrl+E",
@@ -218,7 +227,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.act_new_db, self.act_open_db])
         self.recent_menu = QMenu("Open &recent", self)
         file_menu.addMenu(self.recent_menu)
-        file_menu.addAction(self.act_backup)
+        file_menu.addActions([self.act_backup, self.act_restore])
         file_menu.addSeparator()
         file_menu.addActions([self.act_import, self.act_export])
         file_menu.addSeparator()
@@ -272,10 +281,23 @@ class MainWindow(QMainWindow):
             action.setEnabled(writable)
 
     def _on_changed(self, edit: object) -> None:
+        self._unsaved_to_backup = True
         if self.ops and {"plan"} & getattr(edit, "tables", frozenset()):
             current = self.current_plan_tab()
             self.build_tabs(current.plan_id if current else None)
         self._update_counts()
+
+    def periodic_backup(self) -> None:
+        """While the window is open, a backup now and then if anything changed."""
+        db = self.db
+        if not self._unsaved_to_backup or db is None or db.path is None or db.read_only:
+            return
+        try:
+            backup.backup(db.path, "periodic")
+        except (OSError, PerfDeskError) as exc:  # a backup must never stop the work
+            self.statusBar().showMessage(f"The periodic backup failed: {exc}", 10000)
+            return
+        self._unsaved_to_backup = False
 
     def _update_counts(self) -> None:
         tab = self.current_plan_tab()

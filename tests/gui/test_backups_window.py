@@ -1,0 +1,46 @@
+"""Backups from the window: taken now and then while it is open, and a
+restore that can itself be undone."""
+
+from __future__ import annotations
+
+from perfdesk.services import action_edits
+from perfdesk.store import backup
+from perfdesk.store.schema import Action
+from perfdesk.ui import ask
+
+
+def _text_of(window, action_id: str) -> str:
+    with window.db.read() as s:
+        return s.get(Action, action_id).text
+
+
+def test_a_periodic_backup_is_taken_only_after_a_change(open_window, demo_db, db_path) -> None:
+    window = open_window(demo_db)
+    window.periodic_backup()
+    assert backup.list_backups(db_path) == []  # nothing changed: nothing to keep
+    row = window.plan_tabs()[0].model.shown_rows()[0]
+    window.ops.run("Edit", lambda s: action_edits.set_text(s, row.id, "text", "Changed"))
+    window.periodic_backup()
+    window.periodic_backup()
+    kept = backup.list_backups(db_path)
+    assert [b.reason for b in kept] == ["periodic"]
+
+
+def test_restore_from_backup_puts_the_plans_back_and_can_be_undone(
+    open_window, demo_db, db_path, monkeypatch
+) -> None:
+    window = open_window(demo_db)
+    row = window.plan_tabs()[0].model.shown_rows()[0]
+    window.act_backup.trigger()
+    window.ops.run("Edit", lambda s: action_edits.set_text(s, row.id, "text", "After backup"))
+    monkeypatch.setattr(ask, "choose", lambda parent, title, label, items: 0)
+    monkeypatch.setattr(ask, "confirm", lambda *a, **k: True)
+    window.act_restore.trigger()
+    assert _text_of(window, row.id) == row.text
+    assert window.plan_tabs()[0].model.total == 39
+    # The state before the restore was kept: restoring it undoes the restore.
+    before = next(b for b in backup.list_backups(db_path) if b.reason == "before-restore")
+    choices = backup.list_backups(db_path)
+    monkeypatch.setattr(ask, "choose", lambda parent, title, label, items: choices.index(before))
+    window.act_restore.trigger()
+    assert _text_of(window, row.id) == "After backup"
