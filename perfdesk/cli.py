@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from perfdesk import __version__, cli_actions, cli_backup
+from perfdesk import __version__, cli_actions, cli_backup, cli_returns
 from perfdesk.errors import PerfDeskError, ValidationFailed
 from perfdesk.paths import default_database
 from perfdesk.services.pack_model import MARKINGS
@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="add every action's update history as an appendix")
     cli_actions.add_parsers(sub, common)
     cli_backup.add_parsers(sub, common)
+    cli_returns.add_parsers(sub, common)
     return parser
 
 
@@ -270,5 +271,5 @@ def _page_count(path: Path) -> int | None:
 COMMANDS = {
     "demo": _demo, "plans": _plans, "import-plan": _import, "export-plan": _export,
     "measures": _measures, "check": _check, "pack": _pack,
-    **cli_actions.COMMANDS, **cli_backup.COMMANDS,
+    **cli_actions.COMMANDS, **cli_backup.COMMANDS, **cli_returns.COMMANDS,
 }
