@@ -35,7 +35,7 @@ class Frequency(Enum):
 class Rag(Enum):
     GREEN = ("Green", "#2e7d32", "●")
     AMBER = ("Amber", "#e0a000", "◆")
-    RED = ("Red", "#c62828", "▲")
+    RED = ("Red", "#c62828", "▼")  # as "Off track": one shape, one meaning
     GREY = ("Grey", "#8a8f98", "–")
 
     def __init__(self, label: str, colour: str, symbol: str) -> None:

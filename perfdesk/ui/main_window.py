@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
             tab = PlanTab(self.ops, plan.id, self.today)
             tab.restore_layout()
             tab.counts_changed.connect(self._update_counts)
+            tab.pages.currentChanged.connect(lambda _i: self._update_counts())
             tab.view.doubleClicked.connect(lambda _i: plan_commands.add_update(self))
             self.tabs.addTab(tab, plan.short_name)
             self.tabs.setTabToolTip(self.tabs.count() - 1, plan.title)
@@ -303,13 +304,16 @@ class MainWindow(QMainWindow):
         tab = self.current_plan_tab()
         if tab is None:
             total = sum(t.model.total for t in self.plan_tabs())
-            self.counts.setText(f"{len(self.plan_tabs())} plans · {total} actions")
+            self.counts.setText(f"{len(self.plan_tabs())} plans · {total} actions  ·")
+        elif tab.pages.currentIndex() == 1:
+            measures = tab.measures.model
+            self.counts.setText(f"{measures.shown} of {measures.total} measures shown  ·")
         else:
-            self.counts.setText(f"{tab.model.shown} of {tab.model.total} actions shown")
+            self.counts.setText(f"{tab.model.shown} of {tab.model.total} actions shown  ·")
 
     def show_user(self) -> None:
         name = self.settings.user_name or "no name set"
-        self.who.setText(f"You: {name}")
+        self.who.setText(f"You: {name}  ·")
         self.who.setToolTip("Set your name in Preferences; it signs your updates")
 
     def _show_banner(self) -> None:

@@ -147,8 +147,13 @@ class MeasuresPage(QWidget):
             self.view.setSpan(row, 0, 1, len(Column))
         applied = self.current_filter() != MeasureFilter()
         total = self.model.total
-        self.summary.setText(f"Showing {self.model.shown} of {total} measures" if applied
-                             else f"All {total} measures")
+        noun = "measure" if total == 1 else "measures"
+        if applied:
+            self.summary.setText(f"Showing {self.model.shown} of {total} {noun}")
+        elif total:
+            self.summary.setText(f"All {total} {noun}")
+        else:
+            self.summary.setText("This plan has no measures yet.")
         self.clear.setEnabled(applied)
         self.counts_changed.emit()
 

@@ -215,7 +215,7 @@ class OverviewTab(QWidget):
             "priority": BarChart("Actions by status, per priority", horizontal=True),
             "timeframe": BarChart("Actions by timeframe", horizontal=False),
             "measures": BarChart("Measures by RAG rating, per area", horizontal=True),
-            "quarters": BarChart("Action statuses at each quarter end", horizontal=False,
+            "quarters": BarChart("Actions by status at each quarter end", horizontal=False,
                                  clickable=False),
         }
         for name, chart in self.charts.items():

@@ -155,11 +155,11 @@ def test_monthly_percent_draws_values_benchmarks_band_and_latest_rag(chart) -> N
     ]
     assert series.latest_rag is Rag.RED
     assert layers.latest.opts["brush"].color().name() == Rag.RED.colour
-    assert layers.latest.opts["symbol"] == "t1"  # a triangle, as ▲ says
-    assert layers.latest_label.toPlainText().strip() == "▲ Red"
+    assert layers.latest.opts["symbol"] == "t"  # a triangle, as ▲ says
+    assert layers.latest_label.toPlainText().strip() == "▼ Red"
     assert [label.toPlainText() for label in layers.labels] == ["Baseline 50%", "Target 75%"]
     assert chart.plot_item.getAxis("left").labelText == "%"
-    assert "Latest 2024-01: 64.5% ▲ Red" in chart.hovered.text()
+    assert "Latest 2024-01: 64.5% ▼ Red" in chart.hovered.text()
 
 
 def test_quarterly_lower_is_better_has_its_band_above_the_target(chart) -> None:

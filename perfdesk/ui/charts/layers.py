@@ -35,7 +35,7 @@ BENCHMARK_STYLES: tuple[tuple[str, Qt.PenStyle | list[float], str], ...] = (
     ("#546e7a", Qt.PenStyle.DashDotDotLine, "h"),
     ("#827717", [7.0, 3.0, 1.5, 3.0], "+"),
 )
-RAG_SYMBOLS = {"Green": "o", "Amber": "d", "Red": "t1", "Grey": "s"}
+RAG_SYMBOLS = {"Green": "o", "Amber": "d", "Red": "t", "Grey": "s"}
 
 
 @dataclass

@@ -19,7 +19,7 @@ from perfdesk.ui.editor.table_models import ROW_ROLE, StepColumn, StepsModel
 from perfdesk.ui.ops import Operations
 
 NO_STEPS = ("This action has no steps. A large action can be broken into steps, each "
-            "ticked off when done: use Add step….")
+            "ticked off when done: use Add step.")
 
 
 class StepsPage(QWidget):
