@@ -34,8 +34,8 @@ _ROW_TABLES = frozenset({"action", "action_lead", "progress_update", "lead"})
 # Wide enough at 1366×768 for ref, status, action, leads, by when and overdue
 # beside the editor; the latest update is one scroll (or one hidden pane) away.
 DEFAULT_WIDTHS = {
-    Column.REF: 56, Column.STATUS: 112, Column.ACTION: 250, Column.LEADS: 150,
-    Column.BY_WHEN: 104, Column.OVERDUE: 84, Column.LATEST: 260,
+    Column.REF: 52, Column.STATUS: 108, Column.ACTION: 232, Column.LEADS: 140,
+    Column.BY_WHEN: 100, Column.OVERDUE: 90, Column.LATEST: 260,
 }
 
 
@@ -98,7 +98,7 @@ class PlanTab(QWidget):
         self.splitter.addWidget(self.editors)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([170, 760, 420])
+        self.splitter.setSizes([150, 745, 460])
         self.splitter.setChildrenCollapsible(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -65,6 +65,8 @@ class ActionEditor(QWidget):
         self.tabs.addTab(self.history, "&History")
         self.measures = ActionMeasuresPage(ops)
         self.tabs.addTab(self.measures, "&Measures")
+        self.tabs.setUsesScrollButtons(False)  # every tab in sight, none behind arrows
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         self.tabs.setTabToolTip(1, f"Progress updates; add one with {ADD_SHORTCUT}")
 
         self.empty = name(QLabel(EMPTY_TEXT), "No action selected")
