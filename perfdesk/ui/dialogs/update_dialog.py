@@ -68,6 +68,8 @@ class UpdateDialog(QDialog):
 
         self.done_text = QPlainTextEdit()
         self.next_steps = QPlainTextEdit()
+        self.done_text.setPlaceholderText("What has happened since the last update")
+        self.next_steps.setPlaceholderText("What happens next, and by when")
         for box, accessible in ((self.done_text, "What was done"), (self.next_steps, "Next steps")):
             box.setTabChangesFocus(True)
             box.setAccessibleName(accessible)

@@ -61,9 +61,15 @@ class ActionMeasuresPage(QWidget):
             lambda s: measures_for_action(s, detail.plan_id, detail.id))
         self.model.set_rows([(m.ref, m.indicator, m.rag.colour, f"{m.rag.symbol} {m.rag.label}",
                               m.id) for m in self.linked])
-        self.note.setText("How the board will know this action worked: the measures it "
-                          "serves, with where each stands." if self.every else
-                          "This plan has no measures to link yet.")
+        if not self.every:
+            note = "This plan has no measures to link yet."
+        elif not self.linked:
+            note = ("No measures are linked to this action yet. Link the measures that "
+                    "will show the board it worked (Link measure…).")
+        else:
+            note = ("How the board will know this action worked: the measures it serves, "
+                    "with where each stands.")
+        self.note.setText(note)
         self.link.setEnabled(not self.ops.read_only and bool(self.every))
         self.unlink.setEnabled(not self.ops.read_only and bool(self.linked))
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -98,10 +99,13 @@ class BenchmarksPage(QWidget):
         self.add.setAccessibleName("Set this benchmark figure")
         self.remove = QPushButton("&Remove")
         self.remove.setAccessibleName("Remove the selected benchmark figure")
+        self.note = QLabel()
+        self.note.setWordWrap(True)
         row = QHBoxLayout()
         for widget in (self.period, self.comparator, self.value, self.add, self.remove):
             row.addWidget(widget)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
         layout.addWidget(self.table)
         layout.addLayout(row)
         self.add.clicked.connect(self._set)
@@ -111,6 +115,10 @@ class BenchmarksPage(QWidget):
     def load(self, detail: MeasureDetail) -> None:
         self.detail = detail
         self.model.set_rows(detail.benchmarks, detail.unit)
+        self.note.setText(
+            "Comparator figures, newest first." if detail.benchmarks else
+            "No benchmarks yet: type a period, choose or type a comparator and give the "
+            "figure, then Set.")
         names = list(dict.fromkeys([*(b.comparator for b in detail.benchmarks),
                                     *COMMON_COMPARATORS]))
         current = self.comparator.currentText()
@@ -118,8 +126,9 @@ class BenchmarksPage(QWidget):
         self.comparator.addItems(names)
         if current:
             self.comparator.setCurrentText(current)
-        for widget in (self.period, self.comparator, self.value, self.add, self.remove):
+        for widget in (self.period, self.comparator, self.value, self.add):
             widget.setEnabled(not self.ops.read_only)
+        self.remove.setEnabled(not self.ops.read_only and bool(detail.benchmarks))
 
     def _set(self) -> None:
         detail = self.detail

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QListView,
     QPushButton,
     QVBoxLayout,
@@ -35,6 +36,8 @@ class LinksPage(QWidget):
         self.model = LinkedModel()
         self.list = name(QListView(), "Actions serving this measure", "Status and ref of each")
         self.list.setModel(self.model)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
         self.link = QPushButton("&Link action…")
         self.unlink = QPushButton("&Unlink")
         self.unlink.setAccessibleName("Unlink the selected action")
@@ -43,6 +46,7 @@ class LinksPage(QWidget):
         buttons.addWidget(self.unlink)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
         layout.addWidget(self.list)
         layout.addLayout(buttons)
         self.link.clicked.connect(self._link)
@@ -52,6 +56,10 @@ class LinksPage(QWidget):
         self.detail = detail
         self.model.set_rows([(a.ref, a.text, a.status.colour, f"{a.status.symbol} "
                               f"{a.status.label}", a.id) for a in detail.actions])
+        self.note.setText(
+            "The actions that serve this measure, with their status." if detail.actions else
+            "No actions are linked to this measure yet. Link the actions meant to move it "
+            "(Link action…).")
         self.link.setEnabled(not self.ops.read_only)
         self.unlink.setEnabled(not self.ops.read_only and bool(detail.actions))
 
