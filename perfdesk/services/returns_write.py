@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,17 +27,13 @@ from perfdesk.services.returns_read import (
 )
 from perfdesk.services.workbook_format import (
     DATE_FORMAT,
-    FIRST_EXCEL_DATE,
     Sheet,
-    clean_text,
-    escape_cell_text,
-    number_literal,
 )
+from perfdesk.services.workbook_write import put_cell
 from perfdesk.store import queries
 from perfdesk.store.schema import ActionLead, DatabaseInfo, Lead, Measure
 
 if TYPE_CHECKING:
-    from openpyxl.cell.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
 log = logging.getLogger(__name__)
@@ -156,7 +151,7 @@ def _sheet(ws: Worksheet, sheet: Sheet, rows: list[Cells]) -> None:
     for r, values in enumerate(rows, start=2):
         for c, column in enumerate(sheet.columns, start=1):
             cell = ws.cell(row=r, column=c)
-            _put(cell, values[c - 1] if c <= len(values) else None)
+            put_cell(cell, values[c - 1] if c <= len(values) else None)
             cell.alignment = Alignment(wrap_text=column.wrap, vertical="top")
     if sheet is not RETURN:
         ws.column_dimensions["A"].hidden = True  # the Id: needed back, not to be read
@@ -182,18 +177,3 @@ def _status_list(ws: Worksheet, count: int) -> None:
         ws[f"{date}{r}"].number_format = DATE_FORMAT
 
 
-def _put(cell: Cell, value: Any) -> None:
-    """Text always as text (never a formula), dates as dates, numbers whole."""
-    if value is None:
-        return
-    if isinstance(value, str):
-        text = clean_text(value)
-        if text:
-            cell.value = escape_cell_text(text)
-            cell.data_type = "s"  # "=..." must stay text, not become a formula
-    elif isinstance(value, dt.date):
-        cell.value = value if value >= FIRST_EXCEL_DATE else value.isoformat()
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, int | float) and math.isfinite(value):
-        cell.value = number_literal(value)
-        cell.data_type = "n"

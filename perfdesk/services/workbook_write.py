@@ -142,14 +142,14 @@ def _add_sheet(wb: Workbook, sheet: Sheet, rows: list[Cells]) -> None:
     for r, values in enumerate(rows, start=2):
         for col, (column, value) in enumerate(zip(sheet.columns, values, strict=True), start=1):
             cell = ws.cell(row=r, column=col)
-            _put(cell, value)
+            put_cell(cell, value)
             cell.alignment = wrap if column.wrap else top
     ws.freeze_panes = "A2"
     if sheet is not PLAN:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{max(len(rows) + 1, 2)}"
 
 
-def _put(cell: Cell, value: Any) -> None:
+def put_cell(cell: Cell, value: Any) -> None:
     """One value into a cell: text always as text (never a formula), dates as
     real dates, numbers with every digit."""
     if isinstance(value, Enum):
