@@ -76,6 +76,9 @@ def _import(db: Database, args: argparse.Namespace) -> int:
         if input("Apply these? [y/N] ").strip().casefold() not in ("y", "yes"):
             print("Nothing was applied.")
             return 1
+    from perfdesk.services.plan_exchange import backup_before
+
+    backup_before(db, "before-returns")
     total = 0
     for preview in previews:
         added, _ = perform(db, f"Import return {preview.doc.source}",

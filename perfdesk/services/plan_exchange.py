@@ -37,6 +37,14 @@ def add_document(session: Session, doc: PlanDocument, source: str, replace: bool
     return save_document(session, doc)
 
 
+def backup_before(db: Database, reason: str) -> None:
+    """A backup before anything that brings outside data in: an import, a
+    return, a bundle. Databases that are not files (URLs) have none."""
+    if db.path is not None and db.path.exists():
+        saved = backup.backup(db.path, reason)
+        log.info("backup %s: %s", reason, saved)
+
+
 def import_document(db: Database, doc: PlanDocument, source: str, replace: bool = False) -> str:
     """Add a plan document already checked by `read_workbook`, backing the
     database up first when it replaces a plan."""
@@ -47,9 +55,7 @@ def import_document(db: Database, doc: PlanDocument, source: str, replace: bool 
             f"{source}: a plan named {doc.plan.short_name!r} is already in {db.location}; "
             "nothing was changed. Use --replace to replace it (a backup is taken first)."
         )
-    if existing and db.path is not None:
-        saved = backup.backup(db.path, "before-replace")
-        log.info("backup before replacing %s: %s", doc.plan.short_name, saved)
+    backup_before(db, "before-replace" if existing else "before-import")
     with db.write() as session:
         add_document(session, doc, source, replace)
     return doc.plan.short_name

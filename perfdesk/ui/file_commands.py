@@ -165,7 +165,15 @@ def import_workbook(window: MainWindow) -> None:
         )
         if not replace:
             return
-        backup_now(window)
+    if window.db is not None:
+        from perfdesk.services.plan_exchange import backup_before
+
+        try:
+            backup_before(window.db, "before-replace" if replace else "before-import")
+        except (OSError, PerfDeskError) as exc:
+            ask.refuse(window, "Workbook not imported",
+                       f"The backup before importing could not be written: {exc}.")
+            return
     with Busy(window, f"Importing {doc.plan.short_name}…"):
         plan = ops.run(f"Import {doc.plan.short_name}",
                        lambda s: add_document(s, doc, Path(path).name, replace))

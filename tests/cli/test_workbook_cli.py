@@ -99,3 +99,14 @@ def test_a_file_that_is_not_a_workbook_is_refused_plainly(tmp_path: Path, capsys
     code, _, err = run(capsys, "import-plan", str(fake), "--db", str(tmp_path / "x.sqlite"))
     assert code == 1 and "not an Excel workbook" in err and "Traceback" not in err
     assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_every_import_is_backed_up_first(tmp_path, capsys) -> None:
+    from perfdesk.store.backup import list_backups
+
+    db = tmp_path / "plans.sqlite"
+    assert main(["demo", "--db", str(db)]) == 0
+    out = tmp_path / "partnership.xlsx"
+    assert main(["export-plan", "Partnership", "--db", str(db), "--out", str(out)]) == 0
+    assert main(["import-plan", str(out), "--db", str(db), "--replace"]) == 0
+    assert [b.reason for b in list_backups(db)] == ["before-replace"]
