@@ -110,10 +110,10 @@ class TextBox(QPlainTextEdit):
     """Several lines of text: Tab moves on; `lines` high to start with, it
     grows with the dialog."""
 
-    def __init__(self, text: str, lines: int, placeholder: str = "") -> None:
+    def __init__(self, text: str, lines: int, hint: str = "") -> None:
         super().__init__(text)
         self.setTabChangesFocus(True)
-        self.setPlaceholderText(placeholder)
+        self.setPlaceholderText(hint)
         margins = self.contentsMargins()
         self._height = (self.fontMetrics().lineSpacing() * lines
                         + margins.top() + margins.bottom() + 8)
@@ -123,8 +123,8 @@ class TextBox(QPlainTextEdit):
         return QSize(super().sizeHint().width(), self._height)
 
 
-def text_box(text: str, lines: int, placeholder: str = "") -> QPlainTextEdit:
-    return TextBox(text, lines, placeholder)
+def text_box(text: str, lines: int, hint: str = "") -> QPlainTextEdit:
+    return TextBox(text, lines, hint)
 
 
 def combo(items: Sequence[tuple[str, str]], current: str | None) -> QComboBox:
