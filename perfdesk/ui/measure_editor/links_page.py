@@ -3,67 +3,38 @@ its status; link another or unlink one."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QInputDialog,
-    QLabel,
-    QListView,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from perfdesk.services import measure_links
 from perfdesk.services.measure_detail import LinkedAction, MeasureDetail
-from perfdesk.ui.editor.fields import name
-from perfdesk.ui.models.linked_model import LinkedModel
+from perfdesk.ui import ask
+from perfdesk.ui.linked_page import LinkedListPage
 from perfdesk.ui.ops import Operations
 
 
 def choose_action(parent: QWidget, choices: list[LinkedAction]) -> LinkedAction | None:
     """Which action to link; tests replace this."""
     labels = [f"{a.ref} — {a.text[:70]}" for a in choices]
-    label, ok = QInputDialog.getItem(parent, "Link an action", "Action that serves this "
-                                     "measure:", labels, 0, False)
-    return choices[labels.index(label)] if ok and label in labels else None
+    index = ask.choose(parent, "Link an action", "Action that serves this measure:", labels)
+    return None if index is None else choices[index]
 
 
-class LinksPage(QWidget):
+class LinksPage(LinkedListPage):
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ops = ops
+        super().__init__(ops, "Actions serving this measure", "Status and ref of each",
+                         "&Link action…", "&Unlink", "Unlink the selected action", parent)
         self.detail: MeasureDetail | None = None
-        self.model = LinkedModel()
-        self.list = name(QListView(), "Actions serving this measure", "Status and ref of each")
-        self.list.setModel(self.model)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.link = QPushButton("&Link action…")
-        self.unlink = QPushButton("&Unlink")
-        self.unlink.setAccessibleName("Unlink the selected action")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.link)
-        buttons.addWidget(self.unlink)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.note)
-        layout.addWidget(self.list)
-        layout.addLayout(buttons)
-        self.link.clicked.connect(self._link)
-        self.unlink.clicked.connect(self._unlink)
 
     def load(self, detail: MeasureDetail) -> None:
         self.detail = detail
-        self.model.set_rows([(a.ref, a.text, a.status.colour, f"{a.status.symbol} "
-                              f"{a.status.label}", a.id) for a in detail.actions])
-        self.note.setText(
-            "The actions that serve this measure, with their status." if detail.actions else
-            "No actions are linked to this measure yet. Link the actions meant to move it "
-            "(Link action…).")
-        self.link.setEnabled(not self.ops.read_only)
-        self.unlink.setEnabled(not self.ops.read_only and bool(detail.actions))
+        rows = [(a.ref, a.text, a.status.colour, f"{a.status.symbol} {a.status.label}", a.id)
+                for a in detail.actions]
+        note = ("The actions that serve this measure, with their status." if detail.actions
+                else "No actions are linked to this measure yet. Link the actions meant to "
+                "move it (Link action…).")
+        self.show_rows(rows, note, can_link=True)
 
-    def _link(self) -> None:
+    def link_one(self) -> None:
         detail = self.detail
         if detail is None:
             return
@@ -73,11 +44,8 @@ class LinksPage(QWidget):
             self.ops.run(f"Link {detail.row.ref} to action {chosen.ref}",
                          lambda s: measure_links.link_action(s, detail.id, chosen.id))
 
-    def _unlink(self) -> None:
+    def unlink_one(self, linked_id: str) -> None:
         detail = self.detail
-        index = self.list.currentIndex()
-        if detail is None or not index.isValid():
-            return
-        action_id = self.model.id_at(index.row())
-        self.ops.run(f"Unlink {detail.row.ref} from an action",
-                     lambda s: measure_links.unlink_action(s, detail.id, action_id))
+        if detail is not None:
+            self.ops.run(f"Unlink {detail.row.ref} from an action",
+                         lambda s: measure_links.unlink_action(s, detail.id, linked_id))
