@@ -62,30 +62,25 @@ class MeasureSummary:
 
 
 def plan_summary(session: Session, plan: Plan, as_at: dt.date | None = None) -> PlanSummary:
-    by_status = dict.fromkeys(STATUS_LABELS, 0)
-    facts = _update_facts_by_action(session, plan.id)
-    action_ids = session.connection().execute(
-        select(Action.id).where(Action.plan_id == plan.id, col(Action.deleted_at).is_(None))
-    ).all()
-    for (action_id,) in action_ids:
-        by_status[status_as_at(facts.get(action_id, []), as_at).label] += 1
+    by_status = status_counts_at(session, plan, [as_at])[as_at]
     return PlanSummary(
         short_name=plan.short_name, title=plan.title,
-        priorities=len(queries.plan_priorities(session, plan.id)), actions=len(action_ids),
+        priorities=len(queries.plan_priorities(session, plan.id)),
+        actions=sum(by_status.values()),
         measures=len(queries.plan_measures(session, plan.id)), by_status=by_status,
     )
 
 
 def status_counts_at(
-    session: Session, plan: Plan, days: Sequence[dt.date]
-) -> dict[dt.date, dict[str, int]]:
-    """Actions by status as at each of `days`, from one read of the history:
-    the same counts `plan_summary(session, plan, day)` gives for each day."""
+    session: Session, plan: Plan, days: Sequence[dt.date | None]
+) -> dict[dt.date | None, dict[str, int]]:
+    """Actions by status as at each of `days` (None: now), from one read of
+    the history."""
     facts = _update_facts_by_action(session, plan.id)
     action_ids = session.connection().execute(
         select(Action.id).where(Action.plan_id == plan.id, col(Action.deleted_at).is_(None))
     ).all()
-    result = {}
+    result: dict[dt.date | None, dict[str, int]] = {}
     for day in days:
         counts = dict.fromkeys(STATUS_LABELS, 0)
         for (action_id,) in action_ids:
