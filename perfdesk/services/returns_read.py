@@ -70,6 +70,7 @@ ACTIONS = Sheet("Actions", _columns(ActionCol), required=True)
 MEASURES = Sheet("Measures", _columns(MeasureCol), required=True)
 SHEETS = (RETURN, ACTIONS, MEASURES)
 STATUS_CHOICES = STATUS_LABELS  # the New status drop-down, in this order
+MAX_ROWS = 5_000  # filled-in rows a sheet may hold: one per action or measure of one lead
 
 
 # --- What a return holds ---------------------------------------------------
@@ -119,7 +120,7 @@ def read_return(path: Path, today: dt.date | None = None) -> ReturnDoc:
     """The filled-in rows of a return. A blank Date means `today` (the day of
     the import). Raises ValidationFailed listing every problem, or
     PerfDeskError when the file is not a workbook or is unsafe to open."""
-    wb = open_xlsx(path)
+    wb = open_xlsx(path, formulas_as_text=True)  # "=1+1" typed in is kept as typed
     problems: list[Problem] = []
     rows: dict[str, list[Row] | None] = {}
     for sheet in SHEETS:
@@ -129,6 +130,13 @@ def read_return(path: Path, today: dt.date | None = None) -> ReturnDoc:
             rows[sheet.name] = None
         else:
             rows[sheet.name] = read_rows(ws, sheet, problems)
+        if len(rows[sheet.name] or []) > MAX_ROWS:
+            problems.append(Problem(sheet.name, (
+                f"{len(rows[sheet.name] or []):,} rows are filled in, more than a return "
+                f"can hold ({MAX_ROWS:,}): it has one row per action or measure of one "
+                "lead. Check that this is the right file"
+            )))  # fmt: skip
+            rows[sheet.name] = None  # not read row by row
     fields = _fields(rows[RETURN.name], problems)
     day = today or dt.date.today()
     doc = ReturnDoc(

@@ -69,15 +69,16 @@ def check_xlsx_file(path: Path) -> None:
         )
 
 
-def open_xlsx(path: Path) -> Workbook:
-    """The workbook, values only (cached formula results), after the safety checks."""
+def open_xlsx(path: Path, formulas_as_text: bool = False) -> Workbook:
+    """The workbook, values only (cached formula results), after the safety checks.
+    With formulas_as_text, a formula cell reads as what was typed ("=1+1")."""
     check_xlsx_file(path)
     import openpyxl
 
     try:
         with path.open("rb") as fh, warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about features it drops
-            return openpyxl.load_workbook(fh, data_only=True)
+            return openpyxl.load_workbook(fh, data_only=not formulas_as_text)
     except Exception as exc:  # any failure inside openpyxl means a damaged file
         log.warning("openpyxl could not read %s", path, exc_info=True)
         raise PerfDeskError(

@@ -104,15 +104,15 @@ def restore(db_path: Path, backup_path: Path) -> Path:
     if backup_path.resolve() == db_path.resolve():
         raise PerfDeskError(f"{backup_path} is the database itself; nothing was changed.")
     with tempfile.TemporaryDirectory(prefix="perfdesk-restore-") as scratch:
-        source = _checked_source(backup_path, Path(scratch))
+        source = checked_source(backup_path, Path(scratch))
         before = _take(db_path, "before-restore")
-        _copy(source, db_path)
+        copy_database(source, db_path)
     log.info("restored %s from %s (previous state in %s)", db_path, backup_path, before)
     prune(db_path)
     return before
 
 
-def _checked_source(backup_path: Path, scratch: Path) -> Path:
+def checked_source(backup_path: Path, scratch: Path) -> Path:
     """The file to restore from, once it is known to be a PerfDesk database.
 
     Refuses (NotPerfDeskDatabase, DatabaseTooNew, ...) with the message
@@ -126,7 +126,7 @@ def _checked_source(backup_path: Path, scratch: Path) -> Path:
     except DatabaseReadOnly:
         pass
     copy = scratch / "restore.sqlite"
-    _copy(backup_path, copy)
+    copy_database(backup_path, copy)
     open_database(copy).close()
     return copy
 
@@ -140,12 +140,12 @@ def _take(db_path: Path, reason: str) -> Path:
     except OSError as exc:
         raise StorageFailure(f"The backup folder {folder} cannot be made: {exc.strerror}; "
                              "nothing was changed.") from exc
-    _copy(db_path, target, source_read_only=True)
+    copy_database(db_path, target, source_read_only=True)
     log.info("backed up %s to %s", db_path, target)
     return target
 
 
-def _copy(source_path: Path, dest_path: Path, *, source_read_only: bool = False) -> None:
+def copy_database(source_path: Path, dest_path: Path, *, source_read_only: bool = False) -> None:
     """Copy one SQLite database into another through the online backup API."""
     mode = "?mode=ro" if source_read_only else ""
     try:

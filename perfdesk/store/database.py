@@ -62,16 +62,20 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self, author: str | None = None) -> Iterator[Session]:
+    def write(self, author: str | None = None, *, record: bool = True) -> Iterator[Session]:
         """One transaction for one user edit: committed on success, rolled
-        back on any error, every change recorded in the history."""
+        back on any error, every change recorded in the history.
+
+        `record=False` is for copying changes already recorded elsewhere (an
+        update bundle), whose own history rows are added as they came."""
         if self.read_only:
             raise DatabaseReadOnly(f"{self.location} is open read-only; nothing was changed.")
         bind = self.engine.execution_options(**{WRITE_OPTION: True})
         with self._translated(), Session(bind, expire_on_commit=False) as session:
             session.info["author"] = self.author if author is None else author
             session.info["database_id"] = self.database_id
-            history.install(session)
+            if record:
+                history.install(session)
             try:
                 yield session
                 session.commit()

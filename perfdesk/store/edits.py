@@ -22,6 +22,7 @@ from perfdesk.errors import Conflict
 from perfdesk.store import history
 from perfdesk.store.database import Database
 from perfdesk.store.schema import SYNCED_TABLES, ProgressUpdate, Synced, utc_now
+from perfdesk.store.values import column_value, same_value
 
 T = TypeVar("T")
 TABLES: dict[str, type[Synced]] = {t.__tablename__: t for t in SYNCED_TABLES}  # type: ignore[misc]
@@ -108,12 +109,12 @@ def _reverse_one(
             row.deleted_at = now
         return
     current = getattr(row, change.field)
-    if not _same(current, change.new):
+    if not same_value(current, change.new):
         raise Conflict(
             f"“{label}” cannot be undone: {_describe(change)} has been changed again since "
             f"(it is now {history.as_text(current) or 'blank'}). Nothing was changed."
         )
-    setattr(row, change.field, _value(model, change.field, change.old))
+    setattr(row, change.field, column_value(model, change.field, change.old))
 
 
 def _describe(change: RecordedChange) -> str:
@@ -124,33 +125,3 @@ def _recorded(row: Any) -> RecordedChange:
     return RecordedChange(
         row.table_name, row.row_id, row.kind, row.field, row.old_value, row.new_value
     )
-
-
-def _value(model: type[Synced], field: str, text: str | None) -> Any:
-    """A recorded text value back as the column's Python value."""
-    if text is None:
-        return None
-    try:
-        kind = model.__table__.c[field].type.python_type  # type: ignore[attr-defined]
-    except NotImplementedError:
-        kind = str
-    if kind is bool:
-        return text == "true"
-    if kind is dt.datetime:
-        return dt.datetime.fromisoformat(text)
-    if kind is dt.date:
-        return dt.date.fromisoformat(text)
-    if kind in (int, float):
-        return kind(text)
-    return text
-
-
-def _same(current: Any, recorded: str | None) -> bool:
-    if isinstance(current, dt.datetime) and recorded is not None:
-        return _naive_utc(current) == _naive_utc(dt.datetime.fromisoformat(recorded))
-    return history.as_text(current) == recorded
-
-
-def _naive_utc(value: dt.datetime) -> dt.datetime:
-    # SQLite hands back what was stored without its zone; stored values are UTC.
-    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value

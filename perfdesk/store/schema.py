@@ -212,3 +212,68 @@ SYNCED_TABLES: tuple[type[Synced], ...] = (
     Plan, Priority, Outcome, Lead, RoleHolder, Action, ActionLead, Step,
     ProgressUpdate, Measure, MeasureAction, MeasureValue, Benchmark,
 )
+
+
+# ------------------------------------------------------------ exchanging updates
+# These tables belong to one database file: they are never sent anywhere, so
+# they carry no UUID/version/tombstone and their changes are not recorded.
+
+
+class SyncState(SQLModel, table=True):
+    """Small facts about this file's exchanges, by key (e.g. what was sent)."""
+
+    __tablename__ = "sync_state"
+    key: str = Field(primary_key=True)
+    value: str = ""
+
+
+class SyncExchange(SQLModel, table=True):
+    """One bundle sent or received, or one publish or refresh: the log the
+    secretariat reads to see who has sent what."""
+
+    __tablename__ = "sync_exchange"
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    bundle_id: str = Field(default="", index=True)
+    kind: str  # sent, received, published, refreshed
+    at: dt.datetime = Field(default_factory=utc_now)
+    author: str = ""
+    other_database: str = ""
+    file_name: str = ""
+    changes: int = 0
+    applied: int = 0
+    conflicts: int = 0
+
+
+class SyncSeen(SQLModel, table=True):
+    """An incoming change that was seen but not applied as it stood (it
+    collided, or the master already had its value), so receiving it again
+    does nothing. Applied changes are in `change` under their own id."""
+
+    __tablename__ = "sync_seen"
+    change_id: str = Field(primary_key=True, max_length=36)
+    bundle_id: str = ""
+    outcome: str  # conflict, same, superseded
+    conflict_id: int | None = Field(default=None, foreign_key="sync_conflict.id")
+
+
+class SyncConflict(SQLModel, table=True):
+    """The same field changed differently here and in an incoming bundle
+    since their common value: held until someone decides."""
+
+    __tablename__ = "sync_conflict"
+    id: int | None = Field(default=None, primary_key=True)
+    bundle_id: str = ""
+    table_name: str
+    row_id: str = Field(index=True)
+    field: str
+    base_value: str | None = None  # the value both sides started from
+    master_value: str | None = None  # this database's value when the bundle came
+    incoming_value: str | None = None
+    incoming_author: str = ""
+    incoming_at: dt.datetime
+    incoming_database: str = ""
+    detected_at: dt.datetime = Field(default_factory=utc_now)
+    resolved_at: dt.datetime | None = None
+    resolved_by: str = ""
+    resolution: str = ""  # master, incoming, edited
+    resolved_value: str | None = None

@@ -1,0 +1,216 @@
+"""Applying changes that were recorded in another copy of the database.
+
+Each change is a three-way decision on one field: the value it was made
+from (`old`), the value it set (`new`), and this database's value now.
+
+- Already `new`: nothing to do (seen).
+- Still `old`: nobody here changed it since the common value - applied.
+- Anything else: both sides changed it. On the master this is a conflict,
+  held in `sync_conflict` for a person to decide; on a laptop refreshing
+  from the master, its own unsent change stays on top (`local_wins`).
+
+Progress updates are only ever added (a mistaken one is withdrawn), so they
+never conflict. Deleting and restoring are states, not values: the change
+applies unless the row is already in that state. Two copies adding the
+same link or the same period's figure are matched by what they mean, not by
+their ids. An applied change keeps its own id, author and time in this
+database's history, so a second receipt finds it and does nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, select
+
+from perfdesk.services.sync_bundle import BundleChange
+from perfdesk.store import sync_state
+from perfdesk.store.edits import TABLES
+from perfdesk.store.history import as_text
+from perfdesk.store.schema import (
+    Change,
+    ProgressUpdate,
+    SyncConflict,
+    Synced,
+    SyncSeen,
+    utc_now,
+)
+from perfdesk.store.values import column_value, same_value
+
+# Rows that mean the same thing when these fields agree, whatever their ids.
+SAME_MEANING: dict[str, tuple[str, ...]] = {
+    "action_lead": ("action_id", "lead_id"),
+    "measure_action": ("measure_id", "action_id"),
+    "measure_value": ("measure_id", "period"),
+    "benchmark": ("measure_id", "period", "comparator"),
+}
+# For those that carry a figure: the field that collides when the figures differ.
+FIGURE_FIELD = {"measure_value": "value", "benchmark": "value"}
+
+APPLIED, SAME, CONFLICT, MISSING = "applied", "same", "conflict", "missing"
+
+
+@dataclass
+class Tally:
+    """What happened to one bundle's changes."""
+
+    applied: int = 0
+    same: int = 0
+    missing: int = 0
+    conflicts: list[int] = field(default_factory=list)  # SyncConflict ids, new or extended
+
+    def count(self, outcome: str, conflict_id: int | None = None) -> None:
+        if outcome == APPLIED:
+            self.applied += 1
+        elif outcome == SAME:
+            self.same += 1
+        elif outcome == MISSING:
+            self.missing += 1
+        elif conflict_id is not None and conflict_id not in self.conflicts:
+            self.conflicts.append(conflict_id)
+
+
+class Applier:
+    """Applies changes in one write transaction opened with `record=False`."""
+
+    def __init__(self, session: Session, bundle_id: str, *, local_wins: bool = False) -> None:
+        self.session = session
+        self.bundle_id = bundle_id
+        self.local_wins = local_wins
+        self.now = utc_now()
+
+    def apply(self, change: BundleChange, tally: Tally) -> None:
+        model = TABLES[change.table]
+        row = self.session.get(model, change.row_id)
+        if change.kind == "insert":
+            outcome, conflict = self._insert(model, row, change)
+        elif row is None:
+            tally.count(MISSING)  # its row has not arrived here yet; a later receipt can apply it
+            return
+        elif change.kind in ("delete", "restore"):
+            outcome, conflict = self._state(row, change), None
+        else:
+            outcome, conflict = self._update(model, row, change)
+        tally.count(outcome, conflict)
+        if outcome == APPLIED:
+            self._keep_history(change)
+        else:
+            self.session.add(SyncSeen(change_id=change.id, bundle_id=self.bundle_id,
+                                      outcome=outcome, conflict_id=conflict))
+
+    # ---------------------------------------------------------------- kinds
+
+    def _insert(
+        self, model: type[Synced], row: Synced | None, change: BundleChange
+    ) -> tuple[str, int | None]:
+        if row is not None:
+            return SAME, None
+        values = {k: column_value(model, k, v) for k, v in change.row_values().items()}
+        twin = self._same_meaning(model, change.table, values)
+        if twin is not None:
+            figure = FIGURE_FIELD.get(change.table)
+            incoming = change.row_values().get(figure) if figure else None
+            if figure is None or same_value(getattr(twin, figure), incoming) or self.local_wins:
+                if figure is not None and self.local_wins:
+                    self._set(twin, figure, values[figure])
+                    return APPLIED, None
+                return SAME, None
+            return CONFLICT, self._conflict(twin, figure, None, incoming, change)
+        values["version"] = 1
+        values["updated_at"] = self.now
+        self.session.add(model(**values))
+        self.session.flush()
+        return APPLIED, None
+
+    def _state(self, row: Synced, change: BundleChange) -> str:
+        wanted = column_value(type(row), "deleted_at", change.new)
+        if (row.deleted_at is None) == (wanted is None):
+            return SAME
+        self._set(row, "deleted_at", wanted)
+        return APPLIED
+
+    def _update(
+        self, model: type[Synced], row: Synced, change: BundleChange
+    ) -> tuple[str, int | None]:
+        current = getattr(row, change.field)
+        if same_value(current, change.new):
+            return SAME, None
+        if self.local_wins or same_value(current, change.old):
+            self._set(row, change.field, column_value(model, change.field, change.new))
+            return APPLIED, None
+        if isinstance(row, ProgressUpdate):
+            return SAME, None  # append-only: a withdrawal here stands; nothing collides
+        return CONFLICT, self._conflict(row, change.field, change.old, change.new, change)
+
+    # ---------------------------------------------------------------- helpers
+
+    def _set(self, row: Synced, name: str, value: Any) -> None:
+        setattr(row, name, value)
+        row.version = (row.version or 1) + 1
+        row.updated_at = self.now
+
+    def _same_meaning(
+        self, model: type[Synced], table: str, values: dict[str, Any]
+    ) -> Synced | None:
+        keys = SAME_MEANING.get(table)
+        if keys is None:
+            return None
+        query = select(model).where(model.deleted_at.is_(None))  # type: ignore[union-attr]
+        for key in keys:
+            query = query.where(getattr(model, key) == values.get(key))
+        return self.session.exec(query).first()
+
+    def _conflict(
+        self, row: Synced, name: str, base: str | None, incoming: str | None,
+        change: BundleChange,
+    ) -> int:
+        """A new pending conflict, or the pending one this change carries on
+        (the same copy changing the same field again)."""
+        table = row.__tablename__
+        carried_on = self.session.exec(
+            select(SyncConflict).where(
+                SyncConflict.table_name == table, SyncConflict.row_id == row.id,
+                SyncConflict.field == name, SyncConflict.resolved_at.is_(None),  # type: ignore[union-attr]
+                SyncConflict.incoming_database == change.database_id,
+                SyncConflict.incoming_value == base,
+            )
+        ).first()
+        at = dt.datetime.fromisoformat(change.changed_at)
+        if carried_on is not None:
+            carried_on.incoming_value, carried_on.incoming_at = incoming, at
+            carried_on.incoming_author = change.author
+            self.session.flush()
+            assert carried_on.id is not None
+            return carried_on.id
+        conflict = SyncConflict(
+            bundle_id=self.bundle_id, table_name=table, row_id=row.id, field=name,
+            base_value=base, master_value=as_text(getattr(row, name)),
+            incoming_value=incoming, incoming_author=change.author, incoming_at=at,
+            incoming_database=change.database_id, detected_at=self.now,
+        )
+        self.session.add(conflict)
+        self.session.flush()
+        assert conflict.id is not None
+        return conflict.id
+
+    def _keep_history(self, change: BundleChange) -> None:
+        self.session.add(Change(
+            id=change.id, changed_at=dt.datetime.fromisoformat(change.changed_at),
+            author=change.author, database_id=change.database_id, table_name=change.table,
+            row_id=change.row_id, kind=change.kind, field=change.field,
+            old_value=change.old, new_value=change.new,
+            row_version=1 if change.kind == "insert" else change.base_version + 1,
+        ))
+
+
+def unknown_changes(session: Session, changes: list[BundleChange]) -> list[BundleChange]:
+    """The changes this database has neither applied nor seen, in order, each once."""
+    known = sync_state.known_change_ids(session, [c.id for c in changes])
+    fresh, taken = [], set(known)
+    for change in changes:
+        if change.id not in taken:
+            taken.add(change.id)
+            fresh.append(change)
+    return fresh

@@ -1,0 +1,207 @@
+"""The update bundle file: every change one database made since it last sent,
+as UTF-8 JSON with a SHA-256 checksum over the whole (docs/bundle-format.md).
+
+Reading checks everything before anything is applied: a file that is not a
+bundle, is cut short, has been altered, or holds a change that could not be
+applied to this schema is refused whole, naming the file and what is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from perfdesk import __version__
+from perfdesk.errors import Problem, ValidationFailed
+from perfdesk.files import write_atomically
+from perfdesk.store.edits import TABLES
+from perfdesk.store.values import column_value
+
+FORMAT = "PerfDesk update bundle"
+FORMAT_VERSION = 1
+SUFFIX = ".perfdesk-updates"
+MAX_BYTES = 512 * 1024 * 1024
+KINDS = frozenset({"insert", "update", "delete", "restore"})
+UNSENT_FIELDS = frozenset({"id", "version", "updated_at"})
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+@dataclass(frozen=True)
+class BundleChange:
+    """One recorded change, as it travels."""
+
+    id: str
+    table: str
+    row_id: str
+    kind: str  # insert, update, delete, restore
+    field: str
+    old: str | None
+    new: str | None  # an insert's new value is the whole row, as JSON
+    base_version: int  # the row's version the change was made on (0 for an insert)
+    author: str
+    changed_at: str  # ISO 8601, UTC
+    database_id: str
+
+    def row_values(self) -> dict[str, str | None]:
+        """An insert's row, column by column (as recorded text)."""
+        return dict(json.loads(self.new or "{}"))
+
+
+@dataclass(frozen=True)
+class Bundle:
+    bundle_id: str
+    created_at: str
+    author: str
+    database_id: str
+    database_name: str
+    schema: str
+    perfdesk_version: str
+    changes: tuple[BundleChange, ...]
+    source: str = ""  # the file it was read from
+
+
+def checksum(body: dict[str, Any]) -> str:
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def write_bundle(bundle: Bundle, out: Path) -> Path:
+    body = {
+        "format": FORMAT, "format_version": FORMAT_VERSION,
+        "bundle_id": bundle.bundle_id, "created_at": bundle.created_at,
+        "author": bundle.author, "database_id": bundle.database_id,
+        "database_name": bundle.database_name, "schema": bundle.schema,
+        "perfdesk_version": bundle.perfdesk_version or __version__,
+        "changes": [asdict(c) for c in bundle.changes],
+    }
+    body["checksum"] = checksum(body)
+    text = json.dumps(body, ensure_ascii=False, indent=1)
+    write_atomically(out, lambda handle: handle.write(text.encode("utf-8")))
+    return out
+
+
+def read_bundle(path: Path) -> Bundle:
+    """The bundle in `path`, checked whole; ValidationFailed otherwise."""
+    source = Path(path).name
+    body = _load(Path(path), source)
+    problems: list[Problem] = []
+    changes = []
+    for number, item in enumerate(body["changes"], start=1):
+        change = _change(item, f"change {number}", problems)
+        if change is not None:
+            changes.append(change)
+        if len(problems) >= 20:
+            problems.append(Problem("…", "further changes were not checked"))
+            break
+    if problems:
+        raise ValidationFailed(source, problems)
+    return Bundle(
+        bundle_id=body["bundle_id"], created_at=body["created_at"], author=body["author"],
+        database_id=body["database_id"], database_name=body["database_name"],
+        schema=body["schema"], perfdesk_version=body["perfdesk_version"],
+        changes=tuple(changes), source=source,
+    )
+
+
+def _refuse(source: str, reason: str) -> ValidationFailed:
+    return ValidationFailed(source, [Problem("the file", reason)])
+
+
+def _load(path: Path, source: str) -> dict[str, Any]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise _refuse(source, f"it is {size // (1024 * 1024)} MB, more than any bundle")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _refuse(source, f"it cannot be read ({exc.strerror})") from exc
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise _refuse(source, "it is not a PerfDesk update bundle (not text)") from exc
+    except json.JSONDecodeError as exc:
+        raise _refuse(source, "it is not a whole PerfDesk update bundle (cut short or "
+                              f"not one: {exc.msg} at character {exc.pos})") from exc
+    if not isinstance(body, dict) or body.get("format") != FORMAT:
+        raise _refuse(source, "it is not a PerfDesk update bundle")
+    version = body.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise _refuse(source, f"it was written by a newer PerfDesk (bundle format {version}); "
+                              "update PerfDesk to receive it")
+    stated = body.pop("checksum", None)
+    if stated != checksum(body):
+        raise _refuse(source, "its checksum does not match its contents: it was damaged or "
+                              "altered after it was sent. Ask for it to be sent again")
+    for key in ("bundle_id", "created_at", "author", "database_id", "database_name",
+                "schema", "perfdesk_version"):
+        if not isinstance(body.get(key), str):
+            raise _refuse(source, f"its {key.replace('_', ' ')} is missing")
+    if not isinstance(body.get("changes"), list):
+        raise _refuse(source, "it holds no list of changes")
+    return body
+
+
+def _change(item: Any, where: str, problems: list[Problem]) -> BundleChange | None:
+    def bad(reason: str) -> None:
+        problems.append(Problem(where, reason))
+
+    if not isinstance(item, dict):
+        bad("not a change")
+        return None
+    try:
+        change = BundleChange(**item)
+    except TypeError:
+        bad("its fields are not those of a change")
+        return None
+    text_fields = ("id", "table", "row_id", "kind", "field", "author", "changed_at",
+                   "database_id")
+    if any(not isinstance(getattr(change, f), str) for f in text_fields) or any(
+        v is not None and not isinstance(v, str) for v in (change.old, change.new)
+    ) or not isinstance(change.base_version, int):
+        bad("a field has the wrong type")
+        return None
+    model = TABLES.get(change.table)
+    if model is None:
+        bad(f"unknown table {change.table!r}")
+        return None
+    if change.kind not in KINDS:
+        bad(f"unknown kind of change {change.kind!r}")
+        return None
+    if not _UUID.fullmatch(change.id) or not _UUID.fullmatch(change.row_id):
+        bad("its ids are not PerfDesk ids")
+        return None
+    try:
+        dt.datetime.fromisoformat(change.changed_at)
+    except ValueError:
+        bad(f"unreadable time {change.changed_at!r}")
+        return None
+    columns = set(model.__table__.c.keys())  # type: ignore[attr-defined]
+    if change.kind == "insert":
+        try:
+            values = change.row_values()
+        except (json.JSONDecodeError, TypeError, ValueError):
+            bad("the added row is not readable")
+            return None
+        unknown = set(values) - columns
+        if unknown or values.get("id") != change.row_id:
+            bad(f"the added {change.table} row does not fit this PerfDesk "
+                f"({', '.join(sorted(unknown)) or 'wrong id'})")
+            return None
+        pairs = list(values.items())
+    elif change.field not in columns or change.field in UNSENT_FIELDS:
+        bad(f"{change.table} has no field {change.field!r} that can change")
+        return None
+    else:
+        pairs = [(change.field, change.old), (change.field, change.new)]
+    for field, text in pairs:
+        try:
+            column_value(model, field, text)
+        except (ValueError, TypeError):
+            bad(f"{text!r} is not a valid {field.replace('_', ' ')}")
+            return None
+    return change

@@ -1,0 +1,112 @@
+"""Receive updates: any number of bundles into this (master) database.
+
+Every bundle is read and checked before anything changes; one that fails is
+refused with the others, and the database is untouched. Then a backup, then
+all of them in one transaction (see `sync_apply` for how each change is
+decided). Receiving a bundle again finds every change already applied or
+seen and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from perfdesk.errors import Problem, ValidationFailed
+from perfdesk.services.plan_exchange import backup_before
+from perfdesk.services.sync_apply import Applier, Tally, unknown_changes
+from perfdesk.services.sync_bundle import Bundle, read_bundle
+from perfdesk.store import migrate
+from perfdesk.store.database import Database
+from perfdesk.store.schema import SyncExchange
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BundleOutcome:
+    source: str
+    author: str
+    database_name: str
+    changes: int  # in the bundle
+    new: int  # not received before
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class ReceiveReport:
+    bundles: list[BundleOutcome]
+
+    @property
+    def applied(self) -> int:
+        return sum(b.tally.applied for b in self.bundles)
+
+    @property
+    def conflicts(self) -> list[int]:
+        seen: list[int] = []
+        for bundle in self.bundles:
+            seen += [c for c in bundle.tally.conflicts if c not in seen]
+        return seen
+
+    @property
+    def missing(self) -> int:
+        return sum(b.tally.missing for b in self.bundles)
+
+    @property
+    def nothing_new(self) -> bool:
+        return all(b.new == 0 for b in self.bundles)
+
+
+def read_bundles(paths: Sequence[Path]) -> list[Bundle]:
+    """Every bundle, checked whole, before any is applied."""
+    known = migrate.known_revisions()
+    bundles = []
+    for path in paths:
+        bundle = read_bundle(path)
+        if bundle.schema not in known:
+            raise ValidationFailed(bundle.source, [Problem(
+                "the file", f"it was sent by a newer PerfDesk (schema {bundle.schema}); "
+                            "update PerfDesk to receive it")])  # fmt: skip
+        bundles.append(bundle)
+    return bundles
+
+
+def receive(
+    db: Database, paths: Sequence[Path], author: str | None = None,
+    progress: Progress | None = None,
+) -> ReceiveReport:
+    bundles = read_bundles(paths)
+    who = db.author if author is None else author
+    backup_before(db, "before-receive")
+    total = sum(len(b.changes) for b in bundles)
+    done = 0
+    outcomes = []
+    with db.write(who, record=False) as session:
+        for bundle in bundles:
+            fresh = unknown_changes(session, list(bundle.changes))
+            applier = Applier(session, bundle.bundle_id)
+            tally = Tally()
+            for change in fresh:
+                applier.apply(change, tally)
+                session.flush()
+                done += 1
+                if progress is not None and done % 200 == 0:
+                    progress(done, total)
+            done += len(bundle.changes) - len(fresh)
+            session.add(SyncExchange(
+                bundle_id=bundle.bundle_id, kind="received", author=bundle.author,
+                other_database=bundle.database_id, file_name=bundle.source,
+                changes=len(bundle.changes), applied=tally.applied,
+                conflicts=len(tally.conflicts),
+            ))
+            outcomes.append(BundleOutcome(bundle.source, bundle.author, bundle.database_name,
+                                          len(bundle.changes), len(fresh), tally))
+    if progress is not None:
+        progress(total, total)
+    report = ReceiveReport(outcomes)
+    log.info("received %d bundle(s): %d applied, %d conflict(s)", len(bundles), report.applied,
+             len(report.conflicts))
+    return report

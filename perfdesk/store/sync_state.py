@@ -1,0 +1,68 @@
+"""What this database file knows about its exchanges: where its last bundle
+ended, which incoming changes it has already seen, and the exchange log."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, literal_column
+from sqlmodel import Session, select
+
+from perfdesk.store.schema import Change, DatabaseInfo, SyncExchange, SyncSeen, SyncState
+
+SENT_THROUGH = "sent_through"  # the change table's rowid the last bundle went up to
+ROWID = literal_column("change.rowid")
+
+
+def get(session: Session, key: str, default: str = "") -> str:
+    row = session.get(SyncState, key)
+    return row.value if row is not None else default
+
+
+def put(session: Session, key: str, value: str) -> None:
+    row = session.get(SyncState, key)
+    if row is None:
+        session.add(SyncState(key=key, value=value))
+    else:
+        row.value = value
+
+
+def own_id(session: Session) -> str:
+    info = session.exec(select(DatabaseInfo)).first()
+    return info.id if info is not None else ""
+
+
+def sent_through(session: Session) -> int:
+    return int(get(session, SENT_THROUGH, "0") or 0)
+
+
+def last_change_rowid(session: Session) -> int:
+    return int(session.exec(select(func.max(ROWID)).select_from(Change)).one() or 0)
+
+
+def unsent(
+    session: Session, database_id: str, after: int | None = None
+) -> list[tuple[int, Change]]:
+    """This database's own changes after the last bundle (or after `after`),
+    oldest first."""
+    after = sent_through(session) if after is None else after
+    rows = session.exec(
+        select(ROWID, Change)
+        .where(after < ROWID, Change.database_id == database_id)
+        .order_by(ROWID)
+    ).all()
+    return [(int(rowid), change) for rowid, change in rows]
+
+
+def known_change_ids(session: Session, ids: list[str]) -> set[str]:
+    """Which of these incoming change ids this database has applied or seen."""
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        found.update(session.exec(select(Change.id).where(Change.id.in_(chunk))).all())  # type: ignore[attr-defined]
+        found.update(session.exec(
+            select(SyncSeen.change_id).where(SyncSeen.change_id.in_(chunk))  # type: ignore[attr-defined]
+        ).all())
+    return found
+
+
+def exchanges(session: Session) -> list[SyncExchange]:
+    return list(session.exec(select(SyncExchange).order_by(SyncExchange.at.desc())).all())  # type: ignore[attr-defined]

@@ -1,0 +1,57 @@
+"""Column values as the history records them (text) and back again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+from perfdesk.store.history import as_text
+from perfdesk.store.schema import Synced
+
+
+def column_value(model: type[Synced], field: str, text: str | None) -> Any:
+    """A recorded text value back as the column's Python value (ValueError
+    when the text cannot be one)."""
+    if text is None:
+        return None
+    kind = column_kind(model, field)
+    if kind is bool:
+        if text not in ("true", "false"):
+            raise ValueError(f"{text!r} is not true or false")
+        return text == "true"
+    if kind is dt.datetime:
+        return dt.datetime.fromisoformat(text)
+    if kind is dt.date:
+        return dt.date.fromisoformat(text)
+    if kind in (int, float):
+        return kind(text)
+    return text
+
+
+def column_kind(model: type[Synced], field: str) -> type:
+    column_type = model.__table__.c[field].type  # type: ignore[attr-defined]
+    if isinstance(column_type, sa.TypeDecorator):
+        column_type = column_type.impl
+    if isinstance(column_type, sa.DateTime):  # sqlmodel's UTCDateTime names no python_type
+        return dt.datetime
+    try:
+        return column_type.python_type
+    except NotImplementedError:
+        return str
+
+
+def same_value(current: Any, recorded: str | None) -> bool:
+    """Whether a column's value is the one recorded as text."""
+    if isinstance(current, dt.datetime) and recorded is not None:
+        try:
+            return naive_utc(current) == naive_utc(dt.datetime.fromisoformat(recorded))
+        except ValueError:
+            return False
+    return as_text(current) == recorded
+
+
+def naive_utc(value: dt.datetime) -> dt.datetime:
+    # SQLite hands back what was stored without its zone; stored values are UTC.
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
