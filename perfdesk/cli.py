@@ -1,6 +1,6 @@
 """The `perfdesk` command: no subcommand opens the window; a subcommand works
 headless. Exit status: 0 done, 1 refused (one line per problem on stderr),
-2 wrong usage."""
+2 wrong usage, 3 conflicts kept pending (sync receive)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from perfdesk import __version__, cli_actions, cli_backup, cli_returns
+from perfdesk import __version__, cli_actions, cli_backup, cli_returns, cli_sync
 from perfdesk.errors import PerfDeskError, ValidationFailed
 from perfdesk.paths import default_database
 from perfdesk.services.pack_model import MARKINGS
@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_actions.add_parsers(sub, common)
     cli_backup.add_parsers(sub, common)
     cli_returns.add_parsers(sub, common)
+    cli_sync.add_parsers(sub, common)
     return parser
 
 
@@ -131,6 +132,8 @@ def _run(args: argparse.Namespace) -> int:
         from perfdesk.services.workbook_read import read_workbook
 
         args.document = read_workbook(args.workbook)
+    if not cli_sync.opens_database(args):
+        return cli_sync.refresh_without_open(args, args.db or str(default_database()), _user())
     db = open_database(args.db or default_database(), create=creates,
                        read_only=args.read_only or args.command == "pack",  # a pack only reads
                        author=_user())
@@ -271,5 +274,5 @@ def _page_count(path: Path) -> int | None:
 COMMANDS = {
     "demo": _demo, "plans": _plans, "import-plan": _import, "export-plan": _export,
     "measures": _measures, "check": _check, "pack": _pack,
-    **cli_actions.COMMANDS, **cli_backup.COMMANDS, **cli_returns.COMMANDS,
+    **cli_actions.COMMANDS, **cli_backup.COMMANDS, **cli_returns.COMMANDS, **cli_sync.COMMANDS,
 }

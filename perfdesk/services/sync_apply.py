@@ -23,6 +23,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from perfdesk.services.sync_bundle import BundleChange
@@ -80,10 +81,28 @@ class Applier:
         self.bundle_id = bundle_id
         self.local_wins = local_wins
         self.now = utc_now()
+        self.rows: dict[tuple[str, str], Synced] = {}
+        self._history: list[dict[str, Any]] = []
+        self._seen: list[dict[str, Any]] = []
+
+    def load(self, changes: list[BundleChange]) -> None:
+        """Fetch every row these changes touch in a few queries, not one each."""
+        wanted: dict[str, set[str]] = {}
+        for change in changes:
+            wanted.setdefault(change.table, set()).add(change.row_id)
+        for table, ids in wanted.items():
+            model = TABLES[table]
+            listed = sorted(ids)
+            for start in range(0, len(listed), 500):
+                chunk = listed[start:start + 500]
+                query = select(model).where(model.id.in_(chunk))  # type: ignore[attr-defined]
+                for row in self.session.exec(query):
+                    self.rows[(table, row.id)] = row
 
     def apply(self, change: BundleChange, tally: Tally) -> None:
+        """Apply one change (after `load` of the batch it belongs to)."""
         model = TABLES[change.table]
-        row = self.session.get(model, change.row_id)
+        row = self.rows.get((change.table, change.row_id))
         if change.kind == "insert":
             outcome, conflict = self._insert(model, row, change)
         elif row is None:
@@ -97,8 +116,17 @@ class Applier:
         if outcome == APPLIED:
             self._keep_history(change)
         else:
-            self.session.add(SyncSeen(change_id=change.id, bundle_id=self.bundle_id,
-                                      outcome=outcome, conflict_id=conflict))
+            self._seen.append({"change_id": change.id, "bundle_id": self.bundle_id,
+                               "outcome": outcome, "conflict_id": conflict})
+
+    def finish(self) -> None:
+        """Write the history and seen rows gathered (plain inserts: many, cheap)."""
+        self.session.flush()
+        if self._history:
+            self.session.execute(insert(Change), self._history)
+        if self._seen:
+            self.session.execute(insert(SyncSeen), self._seen)
+        self._history, self._seen = [], []
 
     # ---------------------------------------------------------------- kinds
 
@@ -120,8 +148,9 @@ class Applier:
             return CONFLICT, self._conflict(twin, figure, None, incoming, change)
         values["version"] = 1
         values["updated_at"] = self.now
-        self.session.add(model(**values))
-        self.session.flush()
+        added = model(**values)
+        self.session.add(added)
+        self.rows[(change.table, change.row_id)] = added
         return APPLIED, None
 
     def _state(self, row: Synced, change: BundleChange) -> str:
@@ -196,13 +225,13 @@ class Applier:
         return conflict.id
 
     def _keep_history(self, change: BundleChange) -> None:
-        self.session.add(Change(
-            id=change.id, changed_at=dt.datetime.fromisoformat(change.changed_at),
-            author=change.author, database_id=change.database_id, table_name=change.table,
-            row_id=change.row_id, kind=change.kind, field=change.field,
-            old_value=change.old, new_value=change.new,
-            row_version=1 if change.kind == "insert" else change.base_version + 1,
-        ))
+        self._history.append({
+            "id": change.id, "changed_at": dt.datetime.fromisoformat(change.changed_at),
+            "author": change.author, "database_id": change.database_id,
+            "table_name": change.table, "row_id": change.row_id, "kind": change.kind,
+            "field": change.field, "old_value": change.old, "new_value": change.new,
+            "row_version": 1 if change.kind == "insert" else change.base_version + 1,
+        })
 
 
 def unknown_changes(session: Session, changes: list[BundleChange]) -> list[BundleChange]:

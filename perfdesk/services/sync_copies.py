@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, text
+from sqlalchemy import delete, text, update
 from sqlmodel import Session, select
 
 from perfdesk.errors import PerfDeskError
@@ -66,7 +66,7 @@ def publish(db: Database, out: Path, author: str | None = None) -> Path:
 
 def refresh(db_path: Path, master: Path, author: str = "") -> RefreshResult:
     """Make the laptop database at `db_path` the master's plans plus its own
-    unsent changes (creating it from the master when it does not exist yet).
+    changes the master has not got (creating it from the master when it does not exist yet).
     The laptop is backed up first; if anything fails it is put back."""
     master, db_path = Path(master), Path(db_path)
     if not master.is_file():
@@ -100,9 +100,10 @@ def refresh(db_path: Path, master: Path, author: str = "") -> RefreshResult:
                 _become_copy(laptop, own, author, "refreshed", master.name, log_rows)
                 with laptop.write(author, record=False) as session:
                     applier, tally = Applier(session, "", local_wins=True), Tally()
+                    applier.load(kept)
                     for change in kept:
                         applier.apply(change, tally)
-                        session.flush()
+                    applier.finish()
             finally:
                 laptop.close()
         except BaseException:
@@ -119,10 +120,13 @@ def _become_copy(
 ) -> None:
     """Give a copied database its own identity and a fresh exchange state: it
     has sent nothing, holds none of the master's pending decisions, and its
-    next bundle starts after everything it was copied with."""
+    next bundle starts after everything it was copied with. It keeps the
+    master's list of changes seen but not applied, so a laptop refreshing
+    from it does not put back a change the master has already decided."""
     with db.write(author, record=False) as session:
         session.execute(text("UPDATE database_info SET id = :id"), {"id": identity})
-        for table in (SyncSeen, SyncConflict, SyncExchange):
+        session.execute(update(SyncSeen).values(conflict_id=None))  # the master's to decide
+        for table in (SyncConflict, SyncExchange):
             session.execute(delete(table))
         session.add_all(log_rows or [])
         session.add(SyncExchange(kind=kind, author=author, file_name=source_name))
@@ -131,9 +135,11 @@ def _become_copy(
 
 
 def _change_ids(path: Path) -> set[str]:
+    """Every change the master holds or has seen (and perhaps decided against)."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return {row[0] for row in conn.execute("SELECT id FROM change")}
+        held = {row[0] for row in conn.execute("SELECT id FROM change")}
+        return held | {row[0] for row in conn.execute("SELECT change_id FROM sync_seen")}
     finally:
         conn.close()
 

@@ -88,13 +88,14 @@ def receive(
         for bundle in bundles:
             fresh = unknown_changes(session, list(bundle.changes))
             applier = Applier(session, bundle.bundle_id)
+            applier.load(fresh)
             tally = Tally()
             for change in fresh:
                 applier.apply(change, tally)
-                session.flush()
                 done += 1
                 if progress is not None and done % 200 == 0:
                     progress(done, total)
+            applier.finish()
             done += len(bundle.changes) - len(fresh)
             session.add(SyncExchange(
                 bundle_id=bundle.bundle_id, kind="received", author=bundle.author,

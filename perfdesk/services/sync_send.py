@@ -56,7 +56,8 @@ def send(
         rows = sync_state.unsent(session, own, after=0 if everything else None)
     if not rows:
         raise PerfDeskError("Nothing to send: no changes have been made here since the last "
-                            "bundle. (To send everything again, use “send everything”.)")
+                            "bundle. If a bundle went astray, send everything made here "
+                            "again; the master ignores what it already has.")
     bundle = Bundle(
         bundle_id=new_id(), created_at=utc_now().isoformat(), author=who, database_id=own,
         database_name=db.path.name if db.path else db.location, schema=migrate.head_revision(),

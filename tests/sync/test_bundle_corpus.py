@@ -1,0 +1,114 @@
+"""Broken bundles: each is refused whole, with the file named and what is
+wrong, and the master is left exactly as it was - even when it came with
+good bundles."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from perfdesk.errors import ValidationFailed
+from perfdesk.services.sync_bundle import checksum
+from perfdesk.services.sync_receive import receive
+from perfdesk.services.sync_send import send
+from perfdesk.store.database import Database
+from tests.sync.laptops import add_update, fingerprint, laptop, set_text
+
+
+@pytest.fixture
+def bundle(demo_db: Database, tmp_path: Path) -> Path:
+    assert demo_db.path is not None
+    ana = laptop(demo_db.path, tmp_path, "ana")
+    set_text(ana, "1.3", "impact", "I feel listened to")
+    add_update(ana, "1.3", "Ran two listening events")
+    path = send(ana, tmp_path / "ana.perfdesk-updates").path
+    ana.close()
+    return path
+
+
+def _edit_json(change: Callable[[dict], None], reseal: bool) -> Callable[[Path], None]:
+    def damage(path: Path) -> None:
+        body = json.loads(path.read_text(encoding="utf-8"))
+        change(body)
+        if reseal:  # as if a program rewrote it and its checksum
+            body.pop("checksum")
+            body["checksum"] = checksum(body)
+        path.write_text(json.dumps(body), encoding="utf-8")
+    return damage
+
+
+def _set_change(key: str, value: object) -> Callable[[dict], None]:
+    return lambda body: body["changes"][0].__setitem__(key, value)
+
+
+def _truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+CASES: dict[str, tuple[Callable[[Path], None], str]] = {
+    "one character altered": (
+        lambda p: p.write_text(p.read_text(encoding="utf-8").replace(
+            "I feel listened to", "I feel ignored"), encoding="utf-8"),
+        "checksum does not match"),
+    "cut short": (_truncate, "not a whole PerfDesk update bundle"),
+    "empty file": (lambda p: p.write_bytes(b""), "not a whole PerfDesk update bundle"),
+    "a workbook renamed": (lambda p: p.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4),
+                           "not a PerfDesk update bundle"),
+    "a PDF renamed": (lambda p: p.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj"),
+                      "not a PerfDesk update bundle"),
+    "other JSON": (lambda p: p.write_text('{"hello": "world"}'), "not a PerfDesk update bundle"),
+    "newer format": (_edit_json(lambda b: b.__setitem__("format_version", 99), True),
+                     "newer PerfDesk"),
+    "newer schema": (_edit_json(lambda b: b.__setitem__("schema", "9999"), True),
+                     "newer PerfDesk"),
+    "unknown table": (_edit_json(_set_change("table", "salary"), True), "unknown table"),
+    "unknown field": (_edit_json(_set_change("field", "password"), True), "no field"),
+    "bad time": (_edit_json(_set_change("changed_at", "yesterday"), True), "unreadable time"),
+    "not an id": (_edit_json(_set_change("row_id", "1; DROP TABLE action"), True),
+                  "not PerfDesk ids"),
+    "wrong type of field": (_edit_json(_set_change("base_version", "one"), True),
+                            "wrong type"),
+    "added row that does not fit": (
+        _edit_json(lambda b: [c.__setitem__("new", json.dumps({"id": c["row_id"], "x": 1}))
+                              for c in b["changes"] if c["kind"] == "insert"] and None, True),
+        "does not fit"),
+    "a figure that is not a number": (
+        _edit_json(lambda b: [c.__setitem__("new", json.dumps(
+            {**json.loads(c["new"]), "reported_on": "next Tuesday"}))
+            for c in b["changes"] if c["kind"] == "insert"] and None, True),
+        "not a valid reported on"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_broken_bundle_is_refused_whole_and_nothing_changes(
+    case: str, bundle: Path, demo_db: Database, tmp_path: Path
+) -> None:
+    damage, message = CASES[case]
+    good = tmp_path / "good.perfdesk-updates"
+    good.write_bytes(bundle.read_bytes())
+    damage(bundle)
+    before = fingerprint(demo_db)
+    with pytest.raises(ValidationFailed) as refused:
+        receive(demo_db, [good, bundle])  # the good one is not applied either
+    assert refused.value.source == bundle.name
+    assert message in str(refused.value)
+    assert fingerprint(demo_db) == before
+
+
+def test_free_text_that_looks_like_a_date_is_just_text(
+    bundle: Path, demo_db: Database
+) -> None:
+    """Not everything odd is broken: an impact statement may say anything."""
+    def odd(body: dict) -> None:
+        for change in body["changes"]:
+            if change["field"] == "impact":
+                change["new"] = "31/02/2024"
+
+    _edit_json(odd, reseal=True)(bundle)
+    report = receive(demo_db, [bundle])
+    assert report.applied == 2
