@@ -1,0 +1,231 @@
+"""How a master takes in laptops' changes, rule by rule, as the secretariat
+would meet them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from perfdesk.errors import PerfDeskError
+from perfdesk.services import action_edits, measure_edits
+from perfdesk.services.sync_conflicts import Take, pending, resolve
+from perfdesk.services.sync_copies import publish, refresh
+from perfdesk.services.sync_receive import receive
+from perfdesk.services.sync_send import send
+from perfdesk.store import backup, queries
+from perfdesk.store.database import Database, open_database
+from perfdesk.store.edits import perform
+from perfdesk.store.schema import Action, ActionLead, MeasureValue, ProgressUpdate
+from tests.sync.laptops import (
+    action_field,
+    action_id,
+    add_update,
+    fingerprint,
+    laptop,
+    set_text,
+)
+from tests.sync.laptops import pending as pending_rows
+
+
+def bundle_of(db: Database, folder: Path) -> Path:
+    return send(db, folder / f"{db.author}-{dt.datetime.now():%H%M%S%f}.perfdesk-updates").path
+
+
+def master_path(db: Database) -> Path:
+    assert db.path is not None
+    return db.path
+
+
+def test_a_deleted_action_is_deleted_in_the_master_and_undo_there_travels_too(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    ana = laptop(master_path(demo_db), tmp_path, "ana")
+    target = action_id(ana, "3.1")
+    _, deletion = perform(ana, "Delete 3.1", lambda s: action_edits.action(s, target).__setattr__(
+        "deleted_at", dt.datetime.now(dt.UTC)))
+    receive(demo_db, [bundle_of(ana, tmp_path)])
+    with demo_db.read() as session:
+        assert session.get(Action, target).deleted_at is not None  # a tombstone, not gone
+    from perfdesk.store.edits import reverse
+
+    reverse(ana, deletion)
+    receive(demo_db, [bundle_of(ana, tmp_path)])
+    with demo_db.read() as session:
+        assert session.get(Action, target).deleted_at is None
+
+
+def test_two_laptops_adding_the_same_lead_to_an_action_give_it_once(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    ana, ben = (laptop(master_path(demo_db), tmp_path, n) for n in ("ana", "ben"))
+    with demo_db.read() as session:
+        lead = queries.lead_by_name(session)["director of children's services"]
+    for db in (ana, ben):
+        target = action_id(db, "1.1")
+        perform(db, "leads", lambda s, t=target: action_edits.set_leads(
+            s, t, [*[row.lead_id for row in s.exec(select(ActionLead).where(
+                ActionLead.action_id == t, ActionLead.deleted_at.is_(None)))], lead.id]))
+    receive(demo_db, [bundle_of(ana, tmp_path), bundle_of(ben, tmp_path)])
+    with demo_db.read() as session:
+        links = session.exec(select(ActionLead).where(
+            ActionLead.action_id == action_id(demo_db, "1.1"), ActionLead.lead_id == lead.id,
+            ActionLead.deleted_at.is_(None))).all()
+    assert len(links) == 1
+
+
+def test_two_different_figures_for_the_same_period_are_a_conflict(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    ana, ben = (laptop(master_path(demo_db), tmp_path, n) for n in ("ana", "ben"))
+    with ana.read() as session:
+        plan = queries.find_plan(session, "Children's Services")
+        measure = queries.plan_measures(session, plan.id)[0]
+        period = measure_edits.next_period(
+            max((v.period for v in queries.values_by_measure(session, [measure.id]).get(
+                measure.id, [])), default="2023-04"), measure_edits._frequency(measure))
+    for db, figure in ((ana, 41.0), (ben, 44.0)):
+        perform(db, "figure", lambda s, f=figure: measure_edits.set_value(
+            s, measure.id, period, value=f))
+    report = receive(demo_db, [bundle_of(ana, tmp_path), bundle_of(ben, tmp_path)])
+    assert len(report.conflicts) == 1
+    with demo_db.read() as session:
+        views = pending(session)
+        values = session.exec(select(MeasureValue).where(
+            MeasureValue.measure_id == measure.id, MeasureValue.period == period,
+            MeasureValue.deleted_at.is_(None))).all()
+    assert [v.value for v in values] == [41.0]  # one figure per period
+    assert (views[0].field, views[0].master, views[0].incoming) == ("value", "41.0", "44.0")
+
+
+def test_an_update_withdrawn_on_both_sides_never_conflicts(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    ana = laptop(master_path(demo_db), tmp_path, "ana")
+    update_id = add_update(ana, "1.1", "Wrong action")
+    receive(demo_db, [bundle_of(ana, tmp_path)])
+    for db in (ana, demo_db):
+        perform(db, "withdraw", lambda s, who=db.author: action_edits.withdraw_update(
+            s, update_id, by=who, reason="meant 1.2"))
+    report = receive(demo_db, [bundle_of(ana, tmp_path)])
+    assert report.conflicts == []
+    with demo_db.read() as session:
+        assert session.get(ProgressUpdate, update_id).withdrawn_at is not None
+
+
+def test_a_second_change_to_a_field_in_conflict_updates_that_conflict(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    ana = laptop(master_path(demo_db), tmp_path, "ana")
+    set_text(demo_db, "2.2", "impact", "Master's words")
+    set_text(ana, "2.2", "impact", "Ana's first words")
+    receive(demo_db, [bundle_of(ana, tmp_path)])
+    set_text(ana, "2.2", "impact", "Ana's better words")
+    receive(demo_db, [bundle_of(ana, tmp_path)])
+    rows = pending_rows(demo_db)
+    assert len(rows) == 1 and rows[0].incoming_value == "Ana's better words"
+
+
+def test_pending_conflicts_survive_closing_and_are_decided_as_recorded_edits(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    ana = laptop(master_path(demo_db), tmp_path, "ana")
+    set_text(demo_db, "2.2", "impact", "Master's words")
+    set_text(ana, "2.2", "impact", "Ana's words")
+    receive(demo_db, [bundle_of(ana, tmp_path)])
+    demo_db.close()
+    reopened = open_database(master_path(demo_db), author="secretariat")
+    with reopened.read() as session:
+        (view,) = pending(session)
+    _, edit = perform(reopened, "decide", lambda s: resolve(s, view.id, Take.INCOMING,
+                                                              "secretariat"))
+    assert action_field(reopened, "2.2", "impact") == "Ana's words"
+    assert edit.touches("action", "impact")  # in the history, undoable like any edit
+    with reopened.read() as session:
+        assert pending(session) == []
+    with pytest.raises(PerfDeskError, match="already decided"):
+        perform(reopened, "again", lambda s: resolve(s, view.id, Take.MASTER, "x"))
+    reopened.close()
+
+
+def test_a_backup_is_taken_before_every_receive(demo_db: Database, tmp_path: Path) -> None:
+    ana = laptop(master_path(demo_db), tmp_path, "ana")
+    add_update(ana, "1.1", "Progress")
+    receive(demo_db, [bundle_of(ana, tmp_path)])
+    assert [b.reason for b in backup.list_backups(master_path(demo_db))] == ["before-receive"]
+
+
+def test_nothing_to_send_is_said_plainly(demo_db: Database, tmp_path: Path) -> None:
+    ana = laptop(master_path(demo_db), tmp_path, "ana")
+    with pytest.raises(PerfDeskError, match="Nothing to send"):
+        send(ana, tmp_path / "x.perfdesk-updates")
+    assert not (tmp_path / "x.perfdesk-updates").exists()
+
+
+# ---------------------------------------------------------------- refresh
+
+def test_refresh_takes_the_master_and_keeps_unsent_laptop_changes_on_top(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    ana, ben = (laptop(master_path(demo_db), tmp_path, n) for n in ("ana", "ben"))
+    add_update(ben, "2.1", "Ben's progress")
+    receive(demo_db, [bundle_of(ben, tmp_path)])
+    set_text(demo_db, "1.3", "impact", "The secretariat's wording")
+    published = publish(demo_db, tmp_path / "master-copy.sqlite")
+
+    set_text(ana, "1.3", "impact", "Ana's wording")  # unsent, and against the master's
+    ana_update = add_update(ana, "1.1", "Ana's unsent progress")
+    ana_path, ana_id = master_path(ana), ana.database_id
+    ana.close()
+    result = refresh(ana_path, published, author="ana")
+    assert result.kept == 2 and not result.created
+    ana = open_database(ana_path, author="ana")
+    assert ana.database_id == ana_id  # still itself
+    with ana.read() as session:
+        texts = {u.done_text for u in session.exec(select(ProgressUpdate))}
+        assert session.get(ProgressUpdate, ana_update) is not None
+    assert "Ben's progress" in texts  # the master's news
+    assert action_field(ana, "1.3", "impact") == "Ana's wording"  # kept on top
+    assert [b.reason for b in backup.list_backups(ana_path)] == ["before-refresh"]
+
+    # the kept change still carries what it was made from, so the master sees the collision
+    report = receive(demo_db, [bundle_of(ana, tmp_path)])
+    assert report.applied == 1 and len(report.conflicts) == 1
+    assert action_field(demo_db, "1.3", "impact") == "The secretariat's wording"
+
+
+def test_a_decision_against_a_laptop_is_not_undone_by_its_next_refresh(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    ana = laptop(master_path(demo_db), tmp_path, "ana")
+    set_text(demo_db, "2.2", "impact", "Master's words")
+    set_text(ana, "2.2", "impact", "Ana's words")
+    receive(demo_db, [bundle_of(ana, tmp_path)])
+    with demo_db.write() as session:
+        (view,) = pending(session)
+        resolve(session, view.id, Take.MASTER, "secretariat")
+    published = publish(demo_db, tmp_path / "master-copy.sqlite")
+    ana_path = master_path(ana)
+    ana.close()
+    refresh(ana_path, published, author="ana")
+    ana = open_database(ana_path)
+    assert action_field(ana, "2.2", "impact") == "Master's words"
+
+
+def test_refresh_from_something_that_is_not_a_master_changes_nothing(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    ana = laptop(master_path(demo_db), tmp_path, "ana")
+    add_update(ana, "1.1", "Unsent")
+    before = fingerprint(ana)
+    ana_path = master_path(ana)
+    ana.close()
+    junk = tmp_path / "master.sqlite"
+    junk.write_text("not a database")
+    with pytest.raises(PerfDeskError):
+        refresh(ana_path, junk, author="ana")
+    with pytest.raises(PerfDeskError, match="itself"):
+        refresh(ana_path, ana_path, author="ana")
+    assert fingerprint(open_database(ana_path)) == before
