@@ -148,10 +148,12 @@ def _conflicts(db: Database, args: argparse.Namespace) -> int:
 
 
 def _conflict_line(view: ConflictView) -> str:
+    from perfdesk.services.sync_conflicts import local_time
+
     return (f"  #{view.id}  {view.where}, {view.field}\n"
             f"      master:   {_shown(view.master)}\n"
             f"      incoming: {_shown(view.incoming)}  ({view.incoming_author or 'someone'}, "
-            f"{view.incoming_at:%d %b %Y %H:%M})\n"
+            f"{local_time(view.incoming_at):%d %b %Y %H:%M})\n"
             f"      both started from: {_shown(view.base)}")
 
 

@@ -56,6 +56,14 @@ class ConflictView:
     column: str
 
 
+def local_time(moment: dt.datetime) -> dt.datetime:
+    """A stored time (UTC, handed back by SQLite without its zone) in this
+    computer's time zone, as people read it."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone()
+
+
 def field_words(column: str) -> str:
     return FIELD_WORDS.get(column, column.replace("_", " "))
 

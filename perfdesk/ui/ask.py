@@ -34,6 +34,11 @@ def open_path(parent: QWidget | None, title: str, filters: str, folder: str = ""
     return path or None
 
 
+def open_paths(parent: QWidget | None, title: str, filters: str) -> list[str]:
+    paths, _ = QFileDialog.getOpenFileNames(parent, title, "", filters)
+    return list(paths)
+
+
 def save_path(parent: QWidget | None, title: str, filters: str, suggested: str = "") -> str | None:
     path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
     return path or None

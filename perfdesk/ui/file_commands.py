@@ -45,6 +45,12 @@ class Busy:
         self.dialog.reset()
         self.dialog.deleteLater()
 
+    def step(self, done: int, total: int) -> None:
+        """Show how far long work has got (a progress callback for services)."""
+        self.dialog.setMaximum(total)
+        self.dialog.setValue(done)
+        QApplication.processEvents()
+
 
 def switch_to(window: MainWindow, location: str, create: bool = False) -> bool:
     try:

@@ -6,15 +6,24 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from types import ModuleType
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from perfdesk.errors import PerfDeskError
 from perfdesk.store import backup, queries
 from perfdesk.store.database import Database
-from perfdesk.ui import file_commands, plan_commands, print_commands
+from perfdesk.ui import file_commands, plan_commands, print_commands, sync_commands
 from perfdesk.ui.ops import Operations
 from perfdesk.ui.overview_tab import OverviewTab
 from perfdesk.ui.plan_tab import PlanTab
@@ -26,6 +35,12 @@ BANNER_STYLE = (
 NATIVE = QKeySequence.SequenceFormat.NativeText
 StandardKey = QKeySequence.StandardKey
 BACKUP_EVERY_MS = 15 * 60 * 1000  # a periodic backup, when something has changed
+
+
+def _returns() -> ModuleType:
+    from perfdesk.ui import returns_commands  # openpyxl loads only when returns are used
+
+    return returns_commands
 
 
 class MainWindow(QMainWindow):
@@ -54,7 +69,13 @@ class MainWindow(QMainWindow):
         self.where = QLabel()
         self.who = QLabel()
         self.counts = QLabel()
-        for label in (self.counts, self.who, self.where):
+        self.conflicts = QPushButton()
+        self.conflicts.setFlat(True)
+        self.conflicts.setAccessibleName("Conflicts to decide")
+        self.conflicts.setToolTip("Changes from laptops that collided with this database's")
+        self.conflicts.clicked.connect(lambda: sync_commands.show_conflicts(self))
+        self.conflicts.hide()
+        for label in (self.conflicts, self.counts, self.who, self.where):
             self.statusBar().addPermanentWidget(label)
         self._build_actions()
         self._build_menus()
@@ -70,11 +91,7 @@ class MainWindow(QMainWindow):
     # -- the database shown ------------------------------------------------
     def set_database(self, db: Database) -> None:
         """Show `db` (on start, or after File > Open / New)."""
-        if self.db is not None:
-            for tab in self.plan_tabs():
-                tab.editor.details.commit_pending()
-            self._save_layout()
-            self.db.close()
+        self.release_database()
         if self.ops is not None:
             self.ops.deleteLater()
         self.db = db
@@ -90,7 +107,26 @@ class MainWindow(QMainWindow):
         self._update_undo()
         self._update_editing()
         self.show_user()
+        self.update_conflicts()
         file_commands.fill_recent_menu(self)
+
+    def release_database(self) -> None:
+        """Save what is being typed and let go of the file (before it is
+        replaced, or another is shown)."""
+        if self.db is None:
+            return
+        for tab in self.plan_tabs():
+            tab.editor.details.commit_pending()
+        self._save_layout()
+        self.db.close()
+
+    def update_conflicts(self) -> None:
+        """Show how many received changes wait for a decision, if any."""
+        from perfdesk.services.sync_conflicts import pending_count
+
+        count = self.ops.read(pending_count) if self.ops is not None else 0
+        self.conflicts.setText(f"⚠ {count} conflict{'s' if count != 1 else ''} to decide  ·")
+        self.conflicts.setVisible(count > 0)
 
     def build_tabs(self, select_plan: str | None = None) -> None:
         assert self.ops is not None
@@ -167,6 +203,23 @@ class MainWindow(QMainWindow):
                             "Add a plan from an Excel workbook", edits=True)
         self.act_export = a("&Export plan workbook…", fc.export_workbook, "Ctrl+E",
                             "Save the current plan as an Excel workbook")
+        self.act_export_returns = a(
+            "Export lead re&turns…", lambda w: _returns().export_returns(w), None,
+            "Excel workbooks for leads without PerfDesk to fill in")
+        self.act_import_returns = a(
+            "Import lead ret&urns…", lambda w: _returns().import_returns(w), None,
+            "Apply filled-in lead returns, after a preview", edits=True)
+        self.act_send = a("&Send my updates…", sync_commands.send_updates, "Ctrl+Shift+S",
+                          "Write the changes made here since your last bundle to a file")
+        self.act_receive = a("Recei&ve updates…", sync_commands.receive_updates, "Ctrl+Shift+R",
+                             "Bring bundles from laptops into this master", edits=True)
+        self.act_conflicts = a("&Conflicts to decide…", sync_commands.show_conflicts, None,
+                               "Changes that collided, side by side", edits=True)
+        self.act_publish = a("P&ublish master…", sync_commands.publish_master, None,
+                             "Write this master as a file for laptops to refresh from")
+        self.act_refresh_master = a("Re&fresh from master…", sync_commands.refresh_from_master,
+                                    None, "Take the published master, keeping the changes "
+                                          "made here", edits=True)
         self.act_pack = a("Print &pack…", print_commands.print_pack, "Ctrl+Shift+P",
                           "Make the board pack or a lead's summary as a PDF")
         self.act_print = a("P&rint…", print_commands.print_table, StandardKey.Print,
@@ -231,6 +284,10 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.act_backup, self.act_restore])
         file_menu.addSeparator()
         file_menu.addActions([self.act_import, self.act_export])
+        file_menu.addActions([self.act_export_returns, self.act_import_returns])
+        file_menu.addSeparator()
+        file_menu.addActions([self.act_send, self.act_receive, self.act_conflicts])
+        file_menu.addActions([self.act_publish, self.act_refresh_master])
         file_menu.addSeparator()
         file_menu.addActions([self.act_pack, self.act_print])
         file_menu.addSeparator()
