@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QDialog
 from sqlmodel import Session
 
 from perfdesk.errors import PerfDeskError
@@ -105,8 +105,7 @@ def export_returns(window: MainWindow) -> None:
 
 def _pick_files(window: MainWindow) -> list[str]:
     """The returns to import, chosen in the system's file dialog (tests replace this)."""
-    paths, _ = QFileDialog.getOpenFileNames(window, "Import lead returns", "", XLSX_FILTER)
-    return list(paths)
+    return ask.open_paths(window, "Import lead returns", XLSX_FILTER)
 
 
 def _review(previews: list[ReturnPreview], window: MainWindow) -> bool | None:
@@ -175,7 +174,7 @@ def import_returns(window: MainWindow) -> int | None:
                    f"The backup before importing could not be written: {exc}. "
                    "Nothing was changed.")
         return None
-    total = 0
+    total, done = 0, 0
     with Busy(window, "Applying the returns…"):
         for preview in previews:
             added = ops.run(f"Import return {preview.doc.source}",
@@ -183,8 +182,12 @@ def import_returns(window: MainWindow) -> int | None:
             if added is None:  # refused: ops has said why; the rest are left alone
                 break
             total += added
+            done += 1
     # Each edit's `changed` signal has refreshed the tabs that show what it added.
-    message = _added_text(previews, confirm, total)
+    message = _added_text(previews[:done], confirm, total) if done else ""
+    if done < len(previews):
+        message += (f" {previews[done].doc.source} was refused, so it and any returns "
+                    "after it were not applied.").lstrip()
     window.statusBar().showMessage(message, 10000)
     ask.inform(window, "Returns imported", message)
     return total

@@ -10,6 +10,7 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,13 +27,22 @@ from perfdesk.services.returns_apply import Flag, ReturnItem, ReturnPreview
 from perfdesk.services.returns_read import ActionReturn
 
 Index = QModelIndex | QPersistentModelIndex
+WRAP_ROWS = 500  # up to this many rows, long texts wrap; beyond, they are cut (tooltips hold all)
 
 # What each flag means in the list: a symbol that does not rely on colour, and words.
 FLAG_TEXT = {
     None: "✓ will be added",
-    Flag.NOT_LEAD: "? needs your confirmation: no longer led by this lead",
-    Flag.DUPLICATE: "= already recorded: skipped",
-    Flag.DELETED: "✗ deleted since export: not applied",
+    Flag.NOT_LEAD: "? needs confirmation",
+    Flag.DUPLICATE: "= already recorded",
+    Flag.DELETED: "✗ deleted since export",
+}
+FLAG_TIP = {
+    None: "This will be added, recorded as made by the return's lead.",
+    Flag.NOT_LEAD: "The action was given to another lead (or the measure to another owner) "
+                   "after the return was sent. It is added only if you tick the box below.",
+    Flag.DUPLICATE: "The same update or figure is already recorded, so it is skipped.",
+    Flag.DELETED: "The action or measure (or its plan) was deleted after the return was "
+                  "sent, so this is not applied.",
 }
 
 
@@ -80,6 +90,8 @@ class ReturnItemsModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         column = Column(index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and column is Column.FLAG:
+            return FLAG_TIP[row.item.flag]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return {
                 Column.FILE: row.file,
@@ -89,8 +101,6 @@ class ReturnItemsModel(QAbstractTableModel):
                 Column.FLAG: FLAG_TEXT[row.item.flag],
             }[column]
         if role == Qt.ItemDataRole.FontRole and row.item.flag is not None:
-            from PySide6.QtGui import QFont
-
             font = QFont()
             font.setItalic(row.item.flag is not Flag.NOT_LEAD)  # not added: set back
             font.setBold(row.item.flag is Flag.NOT_LEAD)  # your say is needed
@@ -150,7 +160,8 @@ class ReturnPreviewDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         for column in Column:
@@ -196,6 +207,11 @@ class ReturnPreviewDialog(QDialog):
         layout.addWidget(self.buttons)
         self._refresh()
         self.cancel_button.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.model.rowCount() <= WRAP_ROWS:  # whole texts, once the widths are known
+            self.table.resizeRowsToContents()
 
     @property
     def confirm_unassigned(self) -> bool:
