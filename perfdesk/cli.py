@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("name", help="the plan's short name or title")
     exp.add_argument("--out", type=Path, required=True, metavar="WORKBOOK")
 
+    csv_out = sub.add_parser("export-actions", parents=[common],
+                             help="a plan's actions as CSV (formula-like cells made safe)")
+    csv_out.add_argument("--plan", required=True, metavar="NAME")
+    csv_out.add_argument("--out", type=Path, required=True, metavar="CSV")
+
     measures = sub.add_parser("measures", parents=[common], help="a plan's measures and RAG")
     measures.add_argument("--plan", required=True, metavar="NAME")
     measures.add_argument("--as-at", type=_date, metavar="DATE")
@@ -194,6 +199,19 @@ def _export(db, args) -> int:  # type: ignore[no-untyped-def]
     return EXIT_OK
 
 
+def _export_actions(db, args) -> int:  # type: ignore[no-untyped-def]
+    from perfdesk.services.action_rows import action_rows
+    from perfdesk.services.actions_csv import write_actions_csv
+    from perfdesk.store.queries import find_plan
+
+    with db.read() as session:
+        plan = find_plan(session, args.plan)
+        rows = action_rows(session, plan.id, dt.date.today())
+    write_actions_csv(rows, args.out)
+    print(f"exported {len(rows)} actions of {plan.short_name!r} to {args.out}")
+    return EXIT_OK
+
+
 def _measures(db, args) -> int:  # type: ignore[no-untyped-def]
     from perfdesk.services.summaries import measure_summaries
     from perfdesk.store.queries import find_plan
@@ -273,6 +291,7 @@ def _page_count(path: Path) -> int | None:
 
 COMMANDS = {
     "demo": _demo, "plans": _plans, "import-plan": _import, "export-plan": _export,
+    "export-actions": _export_actions,
     "measures": _measures, "check": _check, "pack": _pack,
     **cli_actions.COMMANDS, **cli_backup.COMMANDS, **cli_returns.COMMANDS, **cli_sync.COMMANDS,
 }

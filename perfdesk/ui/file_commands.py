@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 DB_FILTER = "PerfDesk databases (*.sqlite *.db);;All files (*)"
 XLSX_FILTER = "Excel workbooks (*.xlsx)"
+CSV_FILTER = "CSV files (*.csv)"
 
 
 class Busy:
@@ -212,6 +213,27 @@ def export_workbook(window: MainWindow) -> None:
         ask.refuse(window, "Workbook not written", str(exc))
         return
     window.statusBar().showMessage(f"Exported {name} to {path}", 10000)
+
+
+def export_list_csv(window: MainWindow) -> None:
+    """The actions shown in this tab, filtered and sorted as shown, as CSV."""
+    from perfdesk.services.actions_csv import write_actions_csv
+
+    tab = window.current_plan_tab()
+    if tab is None:
+        ask.inform(window, "Export list", "Open a plan's tab to export its list.")
+        return
+    name = tab.outline.short_name if tab.outline else "actions"
+    path = ask.save_path(window, "Export the list as CSV", CSV_FILTER, f"{name} actions.csv")
+    if not path:
+        return
+    rows = tab.model.shown_rows()
+    try:
+        write_actions_csv(rows, Path(path))
+    except OSError as exc:
+        ask.refuse(window, "List not exported", f"{path} could not be written: {exc}.")
+        return
+    window.statusBar().showMessage(f"Exported {len(rows)} actions to {path}", 10000)
 
 
 def preferences(window: MainWindow) -> None:

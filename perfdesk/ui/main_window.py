@@ -203,6 +203,8 @@ class MainWindow(QMainWindow):
                             "Add a plan from an Excel workbook", edits=True)
         self.act_export = a("&Export plan workbook…", fc.export_workbook, "Ctrl+E",
                             "Save the current plan as an Excel workbook")
+        self.act_export_csv = a("Export &list as CSV…", fc.export_list_csv, None,
+                                "The actions shown in this tab, as a CSV file")
         self.act_export_returns = a(
             "Export lead re&turns…", lambda w: _returns().export_returns(w), None,
             "Excel workbooks for leads without PerfDesk to fill in")
@@ -283,7 +285,7 @@ class MainWindow(QMainWindow):
         file_menu.addMenu(self.recent_menu)
         file_menu.addActions([self.act_backup, self.act_restore])
         file_menu.addSeparator()
-        file_menu.addActions([self.act_import, self.act_export])
+        file_menu.addActions([self.act_import, self.act_export, self.act_export_csv])
         file_menu.addActions([self.act_export_returns, self.act_import_returns])
         file_menu.addSeparator()
         file_menu.addActions([self.act_send, self.act_receive, self.act_conflicts])
