@@ -26,6 +26,12 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     sub.add_parser("backup", parents=[common], help="take a backup now")
     listing = sub.add_parser("backups", parents=[common], help="the backups, newest first")
     listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.add_argument("--keep-days", type=_count, metavar="N",
+                         help="from now on keep one backup a day for N days")
+    listing.add_argument("--keep-weeks", type=_count, metavar="N",
+                         help="then one a week for N weeks")
+    listing.add_argument("--keep-months", type=_months, metavar="N|all",
+                         help="then one a month for N months, or every month ('all')")
     restore = sub.add_parser("restore", parents=[common],
                              help="put a backup back (the current state is backed up first)")
     restore.add_argument("backup", metavar="BACKUP",
@@ -44,7 +50,35 @@ def _backup(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
+    return int(text)
+
+
+def _months(text: str) -> str:
+    """A number of months, or "all" (every month is kept)."""
+    return "all" if text.casefold() in ("all", "every") else str(_count(text))
+
+
+def _set_policy(path: Path, args: argparse.Namespace) -> None:
+    from dataclasses import replace
+
+    changes: dict[str, int | None] = {
+        k: v for k, v in (("days", args.keep_days), ("weeks", args.keep_weeks)) if v is not None
+    }
+    if args.keep_months is not None:
+        changes["months"] = None if args.keep_months == "all" else int(args.keep_months)
+    policy = replace(backups.read_policy(path), **changes)
+    removed = backups.set_policy(path, policy)
+    print(f"From now on PerfDesk keeps {policy.describe()}."
+          + (f" Removed {len(removed)} older backup{'s' if len(removed) != 1 else ''}."
+             if removed else ""))
+
+
 def _backups(db: Database, args: argparse.Namespace) -> int:
+    if (args.keep_days, args.keep_weeks, args.keep_months) != (None, None, None):
+        _set_policy(_file(db), args)
     found = backups.list_backups(_file(db))
     if args.json:
         print(json.dumps([b.as_json() for b in found], indent=2, ensure_ascii=False))
@@ -52,7 +86,8 @@ def _backups(db: Database, args: argparse.Namespace) -> int:
     if not found:
         print(f"No backups of {db.location} yet; take one with `perfdesk backup`.")
         return EXIT_OK
-    print(f"Backups of {db.location}, newest first")
+    print(f"Backups of {db.location}, newest first (keeping "
+          f"{backups.read_policy(_file(db)).describe()})")
     for number, info in enumerate(found, start=1):
         print(f"{number:3}  {_when(info.taken_at)}  {info.reason:24}  {_size(info.size):>8}  "
               f"{info.path}")

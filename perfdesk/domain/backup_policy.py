@@ -11,6 +11,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class KeepPolicy:
+    """How many backups to keep: one a day for `days`, one a week for
+    `weeks`, one a month for `months` (None: every month)."""
+
+    days: int = 14
+    weeks: int = 8
+    months: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.days < 0 or self.weeks < 0 or (self.months is not None and self.months < 0):
+            raise ValueError("days, weeks and months cannot be negative")
+
+    def describe(self) -> str:
+        months = "every month before that" if self.months is None else (
+            f"one a month for {self.months} month{'s' if self.months != 1 else ''}")
+        return (f"every backup of today, one a day for {self.days} day"
+                f"{'s' if self.days != 1 else ''}, one a week for {self.weeks} week"
+                f"{'s' if self.weeks != 1 else ''}, {months}")
 
 
 def backups_to_keep(

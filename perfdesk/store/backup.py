@@ -2,28 +2,32 @@
 
 A backup is `<stem>-backups/<stem>-<YYYYmmdd-HHMMSS-ffffff>-<reason>.sqlite`
 beside the database. Backups are thinned by age after each one is taken
-(`perfdesk.domain.backup_policy`); a restore first backs up the state it
+(`perfdesk.domain.backup_policy`), by the numbers in `keep.json` in that
+folder when they have been set (`set_policy`); a restore first backs up the state it
 replaces, so it can itself be undone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 import sqlite3
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from perfdesk.domain.backup_policy import backups_to_keep
+from perfdesk.domain.backup_policy import KeepPolicy, backups_to_keep
 from perfdesk.errors import DatabaseReadOnly, NotFound, PerfDeskError, StorageFailure
+from perfdesk.files import write_atomically
 
 log = logging.getLogger(__name__)
 STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
 _NAME = re.compile(r"(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>.+)\.sqlite")
 _SIDECARS = ("-wal", "-shm", "-journal")
+POLICY_FILE = "keep.json"  # how many backups to keep, beside them
 
 
 @dataclass(frozen=True)
@@ -69,10 +73,45 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
     return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
 
 
+def policy_file(db_path: Path) -> Path:
+    return backup_folder(db_path) / POLICY_FILE
+
+
+def read_policy(db_path: Path) -> KeepPolicy:
+    """How many backups of this database to keep (the default unless set).
+    An unreadable setting falls back to the default: thinning must never
+    stop a backup, and the default keeps plenty."""
+    path = policy_file(db_path)
+    if not path.is_file():
+        return KeepPolicy()
+    try:
+        values = json.loads(path.read_text(encoding="utf-8"))
+        return KeepPolicy(days=int(values["days"]), weeks=int(values["weeks"]),
+                          months=None if values.get("months") is None else int(values["months"]))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("ignoring %s (%s); keeping backups by the default policy", path, exc)
+        return KeepPolicy()
+
+
+def set_policy(db_path: Path, policy: KeepPolicy) -> list[Path]:
+    """Keep backups of this database by `policy` from now on; thin them now
+    (returns what was removed)."""
+    folder = backup_folder(db_path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageFailure(f"The backup folder {folder} cannot be made: {exc.strerror}.") from exc
+    text = json.dumps(asdict(policy), indent=1)
+    write_atomically(policy_file(db_path), lambda handle: handle.write(text.encode("utf-8")))
+    return prune(db_path)
+
+
 def prune(db_path: Path, now: dt.datetime | None = None, **policy: Any) -> list[Path]:
-    """Delete the backups the policy drops (see `backups_to_keep`); return them."""
+    """Delete the backups the policy drops (see `backups_to_keep`); return
+    them. The database's own policy applies unless one is given."""
     backups = list_backups(db_path)
-    keep = backups_to_keep([b.taken_at for b in backups], now or dt.datetime.now(), **policy)
+    chosen = policy or asdict(read_policy(db_path))
+    keep = backups_to_keep([b.taken_at for b in backups], now or dt.datetime.now(), **chosen)
     removed = []
     for info in backups:
         if info.taken_at in keep:

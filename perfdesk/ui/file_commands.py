@@ -115,6 +115,28 @@ def backup_now(window: MainWindow) -> None:
     window.statusBar().showMessage(f"Backed up to {saved}", 10000)
 
 
+def keep_backups(window: MainWindow) -> None:
+    """Set how many backups of this database are kept, and thin them now."""
+    from perfdesk.ui.dialogs.form import run_form
+    from perfdesk.ui.dialogs.keep_dialog import KeepDialog
+
+    db = window.db
+    if db is None or db.path is None:
+        ask.refuse(window, "Backups", "Only a database file has backups.")
+        return
+    dialog = KeepDialog(backup.read_policy(db.path), str(backup.backup_folder(db.path)), window)
+    if not run_form(dialog):
+        return
+    policy = dialog.policy()
+    try:
+        removed = backup.set_policy(db.path, policy)
+    except (OSError, PerfDeskError) as exc:
+        ask.refuse(window, "Backups", f"The setting could not be saved: {exc}.")
+        return
+    gone = f" {len(removed)} older backups were removed." if removed else ""
+    window.statusBar().showMessage(f"Keeping {policy.describe()}.{gone}", 15000)
+
+
 def restore_backup(window: MainWindow) -> bool:
     """Put the database back as a backup had it. The state now is backed up
     first, so a restore can itself be undone by restoring that."""

@@ -199,6 +199,8 @@ class MainWindow(QMainWindow):
                             "Save a backup copy of the database now")
         self.act_restore = a("Restore from bac&kup…", fc.restore_backup, None,
                              "Put the plans back as a backup had them", edits=True)
+        self.act_keep = a("Backups to &keep…", fc.keep_backups, None,
+                          "How many backups of this database are kept", edits=True)
         self.act_import = a("&Import plan workbook…", fc.import_workbook, "Ctrl+I",
                             "Add a plan from an Excel workbook", edits=True)
         self.act_export = a("&Export plan workbook…", fc.export_workbook, "Ctrl+E",
@@ -283,7 +285,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.act_new_db, self.act_open_db])
         self.recent_menu = QMenu("Open &recent", self)
         file_menu.addMenu(self.recent_menu)
-        file_menu.addActions([self.act_backup, self.act_restore])
+        file_menu.addActions([self.act_backup, self.act_restore, self.act_keep])
         file_menu.addSeparator()
         file_menu.addActions([self.act_import, self.act_export, self.act_export_csv])
         file_menu.addActions([self.act_export_returns, self.act_import_returns])

@@ -147,3 +147,17 @@ def test_restore_needs_a_backup_argument(db_file: str, capsys) -> None:
     with pytest.raises(SystemExit) as exit_:
         _parser().parse_args(["restore", "--db", db_file])
     assert exit_.value.code == 2
+
+
+def test_backups_keep_options_set_how_many_are_kept(db_file: str, db_path: Path,
+                                                    capsys) -> None:
+    from perfdesk.domain.backup_policy import KeepPolicy
+    from perfdesk.store.backup import read_policy
+
+    code, out, _ = run(capsys, "backups", "--db", db_file, "--keep-days", "5",
+                       "--keep-months", "all")
+    assert code == 0 and "one a day for 5 days" in out and "every month" in out
+    assert read_policy(db_path) == KeepPolicy(days=5, weeks=8, months=None)
+    with pytest.raises(SystemExit):  # argparse: wrong usage, exit status 2
+        run(capsys, "backups", "--db", db_file, "--keep-weeks", "x")
+    assert "not a whole number" in capsys.readouterr().err

@@ -44,3 +44,23 @@ def test_restore_from_backup_puts_the_plans_back_and_can_be_undone(
     monkeypatch.setattr(ask, "choose", lambda parent, title, label, items: choices.index(before))
     window.act_restore.trigger()
     assert _text_of(window, row.id) == "After backup"
+
+
+def test_backups_to_keep_is_set_in_a_dialog(open_window, demo_db, db_path, monkeypatch) -> None:
+    from perfdesk.domain.backup_policy import KeepPolicy
+    from perfdesk.ui.dialogs import form
+
+    window = open_window(demo_db)
+    seen = []
+
+    def answer(dialog) -> bool:
+        seen.append((dialog.days.value(), dialog.weeks.value(), dialog.months.text()))
+        dialog.days.setValue(7)
+        dialog.months.setValue(12)
+        return True
+
+    monkeypatch.setattr(form, "run_form", answer)
+    window.act_keep.trigger()
+    assert seen == [(14, 8, "every month")]  # the default, shown as it is
+    assert backup.read_policy(db_path) == KeepPolicy(days=7, weeks=8, months=12)
+    assert "one a month for 12 months" in window.statusBar().currentMessage()

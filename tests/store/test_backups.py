@@ -243,3 +243,24 @@ def test_a_backup_from_an_older_schema_is_restored_and_upgraded(empty_db: Databa
     restore(db_path, old)
     assert _titles(db_path) == {"From 0001"}
     assert old.read_bytes() == old_bytes  # checked on a copy, never changed
+
+
+def test_the_number_kept_is_set_per_database_and_applies_at_once(db_path: Path) -> None:
+    from perfdesk.domain.backup_policy import KeepPolicy
+    from perfdesk.store.backup import read_policy, set_policy
+
+    assert read_policy(db_path) == KeepPolicy()  # the default until set
+    old = [_stamped(db_path, NOW - dt.timedelta(days=d)) for d in (1, 2, 3, 4)]
+    removed = set_policy(db_path, KeepPolicy(days=2, weeks=0, months=0))
+    assert read_policy(db_path) == KeepPolicy(days=2, weeks=0, months=0)
+    assert sorted(removed) == sorted(old[2:])  # thinned at once
+    assert prune(db_path, now=NOW) == []  # and later thinning follows it
+
+
+def test_an_unreadable_setting_falls_back_to_the_default(db_path: Path) -> None:
+    from perfdesk.domain.backup_policy import KeepPolicy
+    from perfdesk.store.backup import policy_file, read_policy
+
+    policy_file(db_path).parent.mkdir(parents=True)
+    policy_file(db_path).write_text("{ days: lots }")
+    assert read_policy(db_path) == KeepPolicy()
