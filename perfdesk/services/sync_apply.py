@@ -10,7 +10,8 @@ from (`old`), the value it set (`new`), and this database's value now.
   from the master, its own unsent change stays on top (`local_wins`).
 
 Progress updates are only ever added (a mistaken one is withdrawn), so they
-never conflict. Deleting and restoring are states, not values: the change
+never conflict; nor does a row's place in a list (this database's order
+stands). Deleting and restoring are states, not values: the change
 applies unless the row is already in that state. Two copies adding the
 same link or the same period's figure are matched by what they mean, not by
 their ids. An applied change keeps its own id, author and time in this
@@ -49,6 +50,9 @@ SAME_MEANING: dict[str, tuple[str, ...]] = {
 }
 # For those that carry a figure: the field that collides when the figures differ.
 FIGURE_FIELD = {"measure_value": "value", "benchmark": "value"}
+# Where a row sits in a list is not worth a person's decision: when both sides
+# moved it, this database's order stands.
+ORDER_FIELDS = frozenset({"display_order"})
 
 APPLIED, SAME, CONFLICT, MISSING = "applied", "same", "conflict", "missing"
 
@@ -169,8 +173,8 @@ class Applier:
         if self.local_wins or same_value(current, change.old):
             self._set(row, change.field, column_value(model, change.field, change.new))
             return APPLIED, None
-        if isinstance(row, ProgressUpdate):
-            return SAME, None  # append-only: a withdrawal here stands; nothing collides
+        if isinstance(row, ProgressUpdate) or change.field in ORDER_FIELDS:
+            return SAME, None  # append-only (a withdrawal here stands), or only an order
         return CONFLICT, self._conflict(row, change.field, change.old, change.new, change)
 
     # ---------------------------------------------------------------- helpers

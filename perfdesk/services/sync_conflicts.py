@@ -16,8 +16,11 @@ from perfdesk.store.edits import TABLES
 from perfdesk.store.history import as_text
 from perfdesk.store.schema import (
     Action,
+    Benchmark,
+    Lead,
     Measure,
     MeasureValue,
+    Outcome,
     Plan,
     Priority,
     Step,
@@ -103,11 +106,18 @@ def describe(session: Session, row: Synced) -> tuple[str, str]:
         return plan.short_name if plan is not None else "?"
 
     if isinstance(row, Step):
-        row = session.get(Action, row.action_id) or row
-    if isinstance(row, MeasureValue):
+        action = session.get(Action, row.action_id)
+        if action is not None:
+            return f"{plan_name(action.plan_id)}, action {action.ref}, step", action.ref
+    if isinstance(row, Lead):
+        return f"lead {row.name}", ""
+    if isinstance(row, Outcome):
+        return f"{plan_name(row.plan_id)}, outcome statement", ""
+    if isinstance(row, MeasureValue | Benchmark):
         measure = session.get(Measure, row.measure_id)
         if measure is not None:
-            return f"{plan_name(measure.plan_id)}, measure {measure.ref}, {row.period}", measure.ref
+            what = row.period if isinstance(row, MeasureValue) else f"{row.comparator} {row.period}"
+            return f"{plan_name(measure.plan_id)}, measure {measure.ref}, {what}", measure.ref
     if isinstance(row, Action):
         return f"{plan_name(row.plan_id)}, action {row.ref}", row.ref
     if isinstance(row, Measure):

@@ -229,3 +229,20 @@ def test_refresh_from_something_that_is_not_a_master_changes_nothing(
     with pytest.raises(PerfDeskError, match="itself"):
         refresh(ana_path, ana_path, author="ana")
     assert fingerprint(open_database(ana_path)) == before
+
+
+def test_a_lead_renamed_differently_on_both_sides_is_one_conflict_named_by_the_lead(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    from perfdesk.store.schema import Lead
+
+    ana = laptop(master_path(demo_db), tmp_path, "ana")
+    with demo_db.read() as session:
+        lead = queries.lead_by_name(session)["chief executive"]
+    for db, name in ((demo_db, "Chief Executive (interim)"), (ana, "Chief Executive Officer")):
+        perform(db, "rename", lambda s, n=name: setattr(s.get(Lead, lead.id), "name", n))
+    receive(demo_db, [bundle_of(ana, tmp_path)])
+    with demo_db.read() as session:
+        (view,) = pending(session)
+    assert view.where == "lead Chief Executive (interim)" and view.field == "name"
+    assert view.incoming == "Chief Executive Officer"
