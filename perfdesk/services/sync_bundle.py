@@ -62,6 +62,7 @@ class Bundle:
     schema: str
     perfdesk_version: str
     changes: tuple[BundleChange, ...]
+    family: str = ""  # the master the sender is a copy of (see sync_state.family)
     source: str = ""  # the file it was read from
 
 
@@ -77,6 +78,7 @@ def write_bundle(bundle: Bundle, out: Path) -> Path:
         "author": bundle.author, "database_id": bundle.database_id,
         "database_name": bundle.database_name, "schema": bundle.schema,
         "perfdesk_version": bundle.perfdesk_version or __version__,
+        "family": bundle.family,
         "changes": [asdict(c) for c in bundle.changes],
     }
     body["checksum"] = checksum(body)
@@ -104,7 +106,7 @@ def read_bundle(path: Path) -> Bundle:
         bundle_id=body["bundle_id"], created_at=body["created_at"], author=body["author"],
         database_id=body["database_id"], database_name=body["database_name"],
         schema=body["schema"], perfdesk_version=body["perfdesk_version"],
-        changes=tuple(changes), source=source,
+        changes=tuple(changes), family=str(body.get("family") or ""), source=source,
     )
 
 

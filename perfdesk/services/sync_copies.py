@@ -88,6 +88,9 @@ def refresh(db_path: Path, master: Path, author: str = "") -> RefreshResult:
         try:
             with laptop.read() as session:
                 own = sync_state.own_id(session)
+                if sync_state.family(session) != _family(source):
+                    _refuse_other_master(session, own, master.name)
+                    master_ids |= {c.id for c in _all_changes(session)}  # nothing to keep
                 kept = [travelling(c) for c in _all_changes(session) if c.id not in master_ids]
                 log_rows = [SyncExchange(**r.model_dump()) for r in sync_state.exchanges(session)]
         finally:
@@ -124,7 +127,9 @@ def _become_copy(
     master's list of changes seen but not applied, so a laptop refreshing
     from it does not put back a change the master has already decided."""
     with db.write(author, record=False) as session:
+        family = sync_state.family(session)  # the copied master's, before the identity changes
         session.execute(text("UPDATE database_info SET id = :id"), {"id": identity})
+        sync_state.put(session, sync_state.MASTER, family)
         session.execute(update(SyncSeen).values(conflict_id=None))  # the master's to decide
         for table in (SyncConflict, SyncExchange):
             session.execute(delete(table))
@@ -132,6 +137,31 @@ def _become_copy(
         session.add(SyncExchange(kind=kind, author=author, file_name=source_name))
         sync_state.put(session, sync_state.SENT_THROUGH, str(sync_state.last_change_rowid(session)))
     db.database_id = identity
+
+
+def _refuse_other_master(session: Session, own: str, name: str) -> None:
+    """Moving a laptop to another master is fine once it has sent everything;
+    its unsent changes belong with the master it came from."""
+    unsent = len(sync_state.unsent(session, own))
+    if unsent:
+        raise PerfDeskError(
+            f"{name} is a copy of a different master from the one this database came from, "
+            f"and {unsent} change{'s' if unsent != 1 else ''} made here "
+            f"{'have' if unsent != 1 else 'has'} not been sent yet. Send them to your own "
+            "master first (Send my updates); nothing was changed.")
+
+
+def _family(path: Path) -> str:
+    """The master a database file belongs with (see `sync_state.family`)."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT value FROM sync_state WHERE key = ?",
+                           (sync_state.MASTER,)).fetchone()
+        if row and row[0]:
+            return str(row[0])
+        return str(conn.execute("SELECT id FROM database_info").fetchone()[0])
+    finally:
+        conn.close()
 
 
 def _change_ids(path: Path) -> set[str]:

@@ -18,7 +18,7 @@ from perfdesk.errors import Problem, ValidationFailed
 from perfdesk.services.plan_exchange import backup_before
 from perfdesk.services.sync_apply import Applier, Tally, unknown_changes
 from perfdesk.services.sync_bundle import Bundle, read_bundle
-from perfdesk.store import migrate
+from perfdesk.store import migrate, sync_state
 from perfdesk.store.database import Database
 from perfdesk.store.schema import SyncExchange
 
@@ -74,11 +74,28 @@ def read_bundles(paths: Sequence[Path]) -> list[Bundle]:
     return bundles
 
 
+def check_family(bundle: Bundle, family: str) -> None:
+    """Refuse a bundle from a database that is not a copy of this master: its
+    plans would otherwise be added here a second time."""
+    sender = bundle.family or bundle.database_id
+    if sender != family:
+        raise ValidationFailed(bundle.source, [Problem(
+            "the file", f"it was sent from {bundle.database_name or 'a database'} by "
+                        f"{bundle.author or 'someone'}, which is not a copy of this master "
+                        "(it was never refreshed from it), so its plans would be added here "
+                        "a second time. Have them take a copy with Refresh from master, "
+                        "make their changes there, and send again")])  # fmt: skip
+
+
 def receive(
     db: Database, paths: Sequence[Path], author: str | None = None,
     progress: Progress | None = None,
 ) -> ReceiveReport:
     bundles = read_bundles(paths)
+    with db.read() as session:
+        family = sync_state.family(session)
+    for bundle in bundles:
+        check_family(bundle, family)
     who = db.author if author is None else author
     backup_before(db, "before-receive")
     total = sum(len(b.changes) for b in bundles)

@@ -53,6 +53,7 @@ def send(
     who = db.author if author is None else author
     with db.read() as session:
         own = sync_state.own_id(session)
+        family = sync_state.family(session)
         rows = sync_state.unsent(session, own, after=0 if everything else None)
     if not rows:
         raise PerfDeskError("Nothing to send: no changes have been made here since the last "
@@ -62,6 +63,7 @@ def send(
         bundle_id=new_id(), created_at=utc_now().isoformat(), author=who, database_id=own,
         database_name=db.path.name if db.path else db.location, schema=migrate.head_revision(),
         perfdesk_version=__version__, changes=tuple(travelling(c) for _, c in rows),
+        family=family,
     )
     write_bundle(bundle, out)
     with db.write(who, record=False) as session:

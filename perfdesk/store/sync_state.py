@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from perfdesk.store.schema import Change, DatabaseInfo, SyncExchange, SyncSeen, SyncState
 
 SENT_THROUGH = "sent_through"  # the change table's rowid the last bundle went up to
+MASTER = "master"  # the identity of the master this file is a copy of
 ROWID = literal_column("change.rowid")
 
 
@@ -28,6 +29,13 @@ def put(session: Session, key: str, value: str) -> None:
 def own_id(session: Session) -> str:
     info = session.exec(select(DatabaseInfo)).first()
     return info.id if info is not None else ""
+
+
+def family(session: Session) -> str:
+    """The master this database belongs with: the one it was copied from,
+    else itself. Bundles only travel within a family, so a database that was
+    never a copy of the master cannot add its plans to it a second time."""
+    return get(session, MASTER) or own_id(session)
 
 
 def sent_through(session: Session) -> int:

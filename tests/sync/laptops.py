@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from perfdesk.cli_actions import find_action
@@ -16,7 +18,7 @@ from perfdesk.services.sync_copies import refresh
 from perfdesk.store import queries
 from perfdesk.store.database import Database, open_database
 from perfdesk.store.edits import perform
-from perfdesk.store.schema import SYNCED_TABLES, Action, SyncConflict
+from perfdesk.store.schema import SYNCED_TABLES, Action, SyncConflict, new_id
 
 PLAN = "Children's Services"
 
@@ -26,6 +28,17 @@ def laptop(master: Path, folder: Path, name: str) -> Database:
     path = folder / f"{name}.sqlite"
     refresh(path, master, author=name)
     return open_database(path, author=name)
+
+
+def separate_database(template: Path, path: Path) -> Path:
+    """A database with the same plans that is not a copy of the master: as if
+    someone ran `perfdesk demo` on their own laptop."""
+    shutil.copy(template, path)
+    db = open_database(path)
+    with db.write(record=False) as session:
+        session.execute(text("UPDATE database_info SET id = :id"), {"id": new_id()})
+    db.close()
+    return path
 
 
 def action_id(db: Database, ref: str, plan: str = PLAN) -> str:

@@ -25,6 +25,7 @@ from tests.sync.laptops import (
     add_update,
     fingerprint,
     laptop,
+    separate_database,
     set_text,
 )
 from tests.sync.laptops import pending as pending_rows
@@ -246,3 +247,52 @@ def test_a_lead_renamed_differently_on_both_sides_is_one_conflict_named_by_the_l
         (view,) = pending(session)
     assert view.where == "lead Chief Executive (interim)" and view.field == "name"
     assert view.incoming == "Chief Executive Officer"
+
+
+# ---------------------------------------------------------------- one master's family
+
+def test_a_bundle_from_a_database_that_is_not_a_copy_of_the_master_is_refused(
+    demo_db: Database, demo_template: Path, tmp_path: Path
+) -> None:
+    """Someone edits the demo PerfDesk opened with and sends it: the master
+    must not get a second copy of every plan."""
+    stranger = open_database(separate_database(demo_template, tmp_path / "own-demo.sqlite"),
+                             author="dee")
+    add_update(stranger, "1.1", "On my own copy")
+    bundle = send(stranger, tmp_path / "dee.perfdesk-updates", everything=True).path
+    before = fingerprint(demo_db)
+    with pytest.raises(PerfDeskError, match="not a copy of this master"):
+        receive(demo_db, [bundle])
+    assert fingerprint(demo_db) == before
+
+
+def test_a_plain_copy_of_the_master_file_and_a_published_copy_can_both_send(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    import shutil
+
+    plain_path = tmp_path / "copied-by-hand.sqlite"
+    shutil.copy(master_path(demo_db), plain_path)
+    plain = open_database(plain_path, author="eve")
+    add_update(plain, "1.1", "From a copied file")
+    published = publish(demo_db, tmp_path / "published.sqlite")
+    fay = laptop(published, tmp_path, "fay")
+    add_update(fay, "1.2", "From the published copy")
+    report = receive(demo_db, [bundle_of(plain, tmp_path), bundle_of(fay, tmp_path)])
+    assert report.applied == 2
+
+
+def test_moving_a_laptop_to_another_master_waits_until_it_has_sent_everything(
+    demo_db: Database, demo_template: Path, tmp_path: Path
+) -> None:
+    ana = laptop(master_path(demo_db), tmp_path, "ana")
+    add_update(ana, "1.1", "Not sent yet")
+    other = separate_database(demo_template, tmp_path / "other-master.sqlite")
+    ana_path = master_path(ana)
+    ana.close()
+    with pytest.raises(PerfDeskError, match="different master"):
+        refresh(ana_path, other, author="ana")
+    ana = open_database(ana_path, author="ana")
+    bundle_of(ana, tmp_path)  # sent: now it may move
+    ana.close()
+    assert refresh(ana_path, other, author="ana").kept == 0
