@@ -175,4 +175,4 @@ def _change_ids(path: Path) -> set[str]:
 
 
 def _all_changes(session: Session) -> list[Change]:
-    return list(session.exec(select(Change).order_by(sync_state.ROWID)).all())
+    return list(session.exec(select(Change).order_by(sync_state.change_rowid)).all())

@@ -44,6 +44,14 @@ def unsent_count(session: Session) -> int:
     return len(sync_state.unsent(session, sync_state.own_id(session)))
 
 
+def unsent_on_a_copy(session: Session) -> int | None:
+    """How many changes made here wait for the next bundle, on a copy of a
+    master (None on a master itself, which has nobody to send to)."""
+    if sync_state.family(session) == sync_state.own_id(session):
+        return None
+    return sync_state.count_unsent(session, sync_state.own_id(session))
+
+
 def send(
     db: Database, out: Path, author: str | None = None, everything: bool = False
 ) -> SendResult:

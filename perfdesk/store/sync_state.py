@@ -10,7 +10,7 @@ from perfdesk.store.schema import Change, DatabaseInfo, SyncExchange, SyncSeen, 
 
 SENT_THROUGH = "sent_through"  # the change table's rowid the last bundle went up to
 MASTER = "master"  # the identity of the master this file is a copy of
-ROWID = literal_column("change.rowid")
+change_rowid = literal_column("change.rowid")
 
 
 def get(session: Session, key: str, default: str = "") -> str:
@@ -43,7 +43,7 @@ def sent_through(session: Session) -> int:
 
 
 def last_change_rowid(session: Session) -> int:
-    return int(session.exec(select(func.max(ROWID)).select_from(Change)).one() or 0)
+    return int(session.exec(select(func.max(change_rowid)).select_from(Change)).one() or 0)
 
 
 def unsent(
@@ -53,11 +53,19 @@ def unsent(
     oldest first."""
     after = sent_through(session) if after is None else after
     rows = session.exec(
-        select(ROWID, Change)
-        .where(after < ROWID, Change.database_id == database_id)
-        .order_by(ROWID)
+        select(change_rowid, Change)
+        .where(change_rowid > after, Change.database_id == database_id)
+        .order_by(change_rowid)
     ).all()
     return [(int(rowid), change) for rowid, change in rows]
+
+
+def count_unsent(session: Session, database_id: str) -> int:
+    after = sent_through(session)
+    return int(session.exec(
+        select(func.count()).select_from(Change)
+        .where(change_rowid > after, Change.database_id == database_id)
+    ).one())
 
 
 def known_change_ids(session: Session, ids: list[str]) -> set[str]:

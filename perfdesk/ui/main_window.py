@@ -75,7 +75,10 @@ class MainWindow(QMainWindow):
         self.conflicts.setToolTip("Changes from laptops that collided with this database's")
         self.conflicts.clicked.connect(lambda: sync_commands.show_conflicts(self))
         self.conflicts.hide()
-        for label in (self.conflicts, self.counts, self.who, self.where):
+        self.unsent = QLabel()
+        self.unsent.setAccessibleName("Changes not yet sent")
+        self.unsent.setToolTip("Changes made here since your last Send my updates")
+        for label in (self.conflicts, self.unsent, self.counts, self.who, self.where):
             self.statusBar().addPermanentWidget(label)
         self._build_actions()
         self._build_menus()
@@ -121,12 +124,18 @@ class MainWindow(QMainWindow):
         self.db.close()
 
     def update_conflicts(self) -> None:
-        """Show how many received changes wait for a decision, if any."""
+        """Show how many received changes wait for a decision, if any, and
+        on a laptop's copy how many changes wait to be sent."""
         from perfdesk.services.sync_conflicts import pending_count
+        from perfdesk.services.sync_send import unsent_on_a_copy
 
         count = self.ops.read(pending_count) if self.ops is not None else 0
         self.conflicts.setText(f"⚠ {count} conflict{'s' if count != 1 else ''} to decide  ·")
         self.conflicts.setVisible(count > 0)
+        unsent = self.ops.read(unsent_on_a_copy) if self.ops is not None else None
+        self.unsent.setText(f"{unsent} change{'s' if unsent != 1 else ''} to send  ·"
+                            if unsent else "All sent  ·" if unsent == 0 else "")
+        self.unsent.setVisible(unsent is not None)
 
     def build_tabs(self, select_plan: str | None = None) -> None:
         assert self.ops is not None
@@ -344,6 +353,7 @@ class MainWindow(QMainWindow):
 
     def _on_changed(self, edit: object) -> None:
         self._unsaved_to_backup = True
+        self.update_conflicts()
         if self.ops and {"plan"} & getattr(edit, "tables", frozenset()):
             current = self.current_plan_tab()
             self.build_tabs(current.plan_id if current else None)

@@ -55,6 +55,7 @@ def send_updates(window: MainWindow) -> None:
     except (PerfDeskError, OSError) as exc:
         ask.refuse(window, "Updates not sent", str(exc))
         return
+    window.update_conflicts()
     ask.inform(window, "Updates ready to send",
                f"{result.changes} change{'s' if result.changes != 1 else ''} written to "
                f"{result.path}. Give this file to the secretariat (email, shared drive or "

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from perfdesk.services import action_edits
 from perfdesk.services.sync_receive import receive
 from perfdesk.services.sync_send import send
 from perfdesk.store.database import Database, open_database
@@ -37,6 +38,7 @@ def test_receiving_through_the_menu_applies_and_opens_the_conflicts(
     monkeypatch: pytest.MonkeyPatch, messages: list[tuple[str, str]],
 ) -> None:
     window = open_window(demo_db)
+    assert not window.unsent.isVisible()  # a master has nobody to send to
     monkeypatch.setattr(ask, "open_paths", lambda *_a: [str(collided)])
     shown: list[ConflictsDialog] = []
     monkeypatch.setattr(sync_commands, "exec_dialog", shown.append)
@@ -102,12 +104,18 @@ def test_send_my_updates_writes_a_bundle_the_master_can_take(
     ana = laptop(master, tmp_path, "ana")
     add_update(ana, "1.1", "Done from the window")
     window = open_window(ana)
+    assert window.unsent.text().startswith("1 change to send")
+    assert window.ops is not None
+    row = window.plan_tabs()[0].model.shown_rows()[0]
+    window.ops.run("Edit", lambda s: action_edits.set_text(s, row.id, "impact", "Typed here"))
+    assert window.unsent.text().startswith("2 changes to send")
     out = tmp_path / "sent.perfdesk-updates"
     monkeypatch.setattr(ask, "save_path", lambda *_a: str(out))
     window.act_send.trigger()
-    assert messages[-1][0] == "Updates ready to send" and "1 change" in messages[-1][1]
+    assert messages[-1][0] == "Updates ready to send" and "2 changes" in messages[-1][1]
+    assert window.unsent.text().startswith("All sent")
     report = receive(demo_db, [out])
-    assert report.applied == 1
+    assert report.applied == 2
 
 
 def test_refresh_from_master_in_the_window_keeps_what_was_typed_here(
