@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
@@ -24,10 +23,12 @@ from perfdesk.services.returns_apply import Flag, ReturnItem, ReturnPreview
 from perfdesk.services.returns_read import ActionReturn, MeasureReturn, ReturnDoc
 from perfdesk.store import backup, queries
 from perfdesk.store.database import Database
-from perfdesk.store.schema import MeasureValue, ProgressUpdate
+from perfdesk.store.schema import ProgressUpdate
 from perfdesk.ui import ask, returns_commands
 from perfdesk.ui.dialogs.return_preview import Column, ReturnPreviewDialog
 from perfdesk.ui.main_window import MainWindow
+from tests.services.test_returns import action_ids, counts
+from tests.services.test_returns import fill as fill_sheet
 
 LEAD = "Head of Service Corporate Parenting"
 OTHER_LEAD = "Director of Children's Services"
@@ -62,23 +63,9 @@ def export_return(window: MainWindow, monkeypatch: pytest.MonkeyPatch, out: Path
 
 def fill(path: Path, row: int, **cells: object) -> None:
     """Type into the Actions sheet as the lead would: cells by header name."""
-    wb = openpyxl.load_workbook(path)
-    ws = wb["Actions"]
-    columns = {c.value: c.column for c in ws[1]}
-    for header, value in cells.items():
-        ws.cell(row=row, column=columns[header.replace("_", " ").capitalize()], value=value)
-    wb.save(path)
+    fill_sheet(path, "Actions", row, **cells)
 
 
-def action_ids(path: Path) -> list[str]:
-    ws = openpyxl.load_workbook(path)["Actions"]
-    return [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)]
-
-
-def counts(db: Database) -> tuple[int, int]:
-    with db.read() as session:
-        return (len(session.exec(select(ProgressUpdate)).all()),
-                len(session.exec(select(MeasureValue)).all()))
 
 
 def updates_by(db: Database, author: str) -> list[tuple[str, str, str, dt.date]]:

@@ -40,6 +40,15 @@ def master_path(db: Database) -> Path:
     return db.path
 
 
+def collided_on_impact(master: Database, folder: Path, words: str = "Ana's words") -> Database:
+    """Ana's laptop, whose impact for 2.2 was received against the master's own."""
+    ana = laptop(master_path(master), folder, "ana")
+    set_text(master, "2.2", "impact", "Master's words")
+    set_text(ana, "2.2", "impact", words)
+    receive(master, [bundle_of(ana, folder)])
+    return ana
+
+
 def test_a_deleted_action_is_deleted_in_the_master_and_undo_there_travels_too(
     demo_db: Database, tmp_path: Path
 ) -> None:
@@ -119,10 +128,7 @@ def test_an_update_withdrawn_on_both_sides_never_conflicts(
 def test_a_second_change_to_a_field_in_conflict_updates_that_conflict(
     demo_db: Database, tmp_path: Path
 ) -> None:
-    ana = laptop(master_path(demo_db), tmp_path, "ana")
-    set_text(demo_db, "2.2", "impact", "Master's words")
-    set_text(ana, "2.2", "impact", "Ana's first words")
-    receive(demo_db, [bundle_of(ana, tmp_path)])
+    ana = collided_on_impact(demo_db, tmp_path, "Ana's first words")
     set_text(ana, "2.2", "impact", "Ana's better words")
     receive(demo_db, [bundle_of(ana, tmp_path)])
     rows = pending_rows(demo_db)
@@ -132,10 +138,7 @@ def test_a_second_change_to_a_field_in_conflict_updates_that_conflict(
 def test_pending_conflicts_survive_closing_and_are_decided_as_recorded_edits(
     demo_db: Database, tmp_path: Path
 ) -> None:
-    ana = laptop(master_path(demo_db), tmp_path, "ana")
-    set_text(demo_db, "2.2", "impact", "Master's words")
-    set_text(ana, "2.2", "impact", "Ana's words")
-    receive(demo_db, [bundle_of(ana, tmp_path)])
+    collided_on_impact(demo_db, tmp_path)
     demo_db.close()
     reopened = open_database(master_path(demo_db), author="secretariat")
     with reopened.read() as session:
@@ -200,10 +203,7 @@ def test_refresh_takes_the_master_and_keeps_unsent_laptop_changes_on_top(
 def test_a_decision_against_a_laptop_is_not_undone_by_its_next_refresh(
     demo_db: Database, tmp_path: Path
 ) -> None:
-    ana = laptop(master_path(demo_db), tmp_path, "ana")
-    set_text(demo_db, "2.2", "impact", "Master's words")
-    set_text(ana, "2.2", "impact", "Ana's words")
-    receive(demo_db, [bundle_of(ana, tmp_path)])
+    ana = collided_on_impact(demo_db, tmp_path)
     with demo_db.write() as session:
         (view,) = pending(session)
         resolve(session, view.id, Take.MASTER, "secretariat")
