@@ -112,3 +112,49 @@ def test_free_text_that_looks_like_a_date_is_just_text(
     _edit_json(odd, reseal=True)(bundle)
     report = receive(demo_db, [bundle])
     assert report.applied == 2
+
+
+def test_a_bundle_of_50000_changes_is_received_whole_with_progress_then_changes_nothing(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    """A term's worth of updates from a busy service, built straight into a
+    bundle file (as a laptop would write it) to keep the test quick."""
+    import uuid
+
+    from perfdesk.services.sync_bundle import Bundle, BundleChange, write_bundle
+    from perfdesk.store import queries, sync_state
+    from perfdesk.store.schema import ProgressUpdate
+
+    with demo_db.read() as session:
+        actions = [a.id for a in queries.plan_actions(
+            session, queries.find_plan(session, "Children's Services").id)]
+        family = sync_state.family(session)
+    now = "2023-11-01T09:00:00+00:00"
+    changes = []
+    for n in range(50_000):
+        row_id = str(uuid.uuid4())
+        row = {"id": row_id, "version": "1", "updated_at": now, "deleted_at": None,
+               "action_id": actions[n % len(actions)], "reported_on": "2023-11-01",
+               "recorded_at": now, "author": "Busy Service", "status": "On track",
+               "done_text": f"Update {n}", "next_steps": "", "withdrawn_at": None,
+               "withdrawn_by": "", "withdrawn_reason": ""}
+        changes.append(BundleChange(str(uuid.uuid4()), "progress_update", row_id, "insert",
+                                    "", None, json.dumps(row), 0, "Busy Service", now,
+                                    str(uuid.uuid4())))
+    path = write_bundle(Bundle(str(uuid.uuid4()), now, "Busy Service", str(uuid.uuid4()),
+                               "busy.sqlite", "0003", "test", tuple(changes), family),
+                        tmp_path / "busy.perfdesk-updates")
+    seen: list[tuple[int, int]] = []
+    report = receive(demo_db, [path], progress=lambda done, total: seen.append((done, total)))
+    assert report.applied == 50_000
+    assert seen[-1] == (50_000, 50_000) and len(seen) > 10  # the bar moves as it goes
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    with demo_db.read() as session:
+        from sqlmodel import func, select
+
+        held = session.exec(select(func.count()).select_from(ProgressUpdate)
+                            .where(ProgressUpdate.author == "Busy Service")).one()
+    assert held == 50_000
+    before = fingerprint(demo_db)
+    assert receive(demo_db, [path]).applied == 0
+    assert fingerprint(demo_db) == before
