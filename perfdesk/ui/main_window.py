@@ -208,7 +208,7 @@ class MainWindow(QMainWindow):
                             "Save a backup copy of the database now")
         self.act_restore = a("Restore from bac&kup…", fc.restore_backup, None,
                              "Put the plans back as a backup had them", edits=True)
-        self.act_keep = a("Backups to &keep…", fc.keep_backups, None,
+        self.act_keep = a("Backups &to keep…", fc.keep_backups, None,
                           "How many backups of this database are kept", edits=True)
         self.act_import = a("&Import plan workbook…", fc.import_workbook, "Ctrl+I",
                             "Add a plan from an Excel workbook", edits=True)
@@ -217,23 +217,23 @@ class MainWindow(QMainWindow):
         self.act_export_csv = a("Export &list as CSV…", fc.export_list_csv, None,
                                 "The actions shown in this tab, as a CSV file")
         self.act_export_returns = a(
-            "Export lead re&turns…", lambda w: _returns().export_returns(w), None,
+            "Export lead ret&urns…", lambda w: _returns().export_returns(w), None,
             "Excel workbooks for leads without PerfDesk to fill in")
         self.act_import_returns = a(
-            "Import lead ret&urns…", lambda w: _returns().import_returns(w), None,
+            "I&mport lead returns…", lambda w: _returns().import_returns(w), None,
             "Apply filled-in lead returns, after a preview", edits=True)
         self.act_send = a("&Send my updates…", sync_commands.send_updates, "Ctrl+Shift+S",
                           "Write the changes made here since your last bundle to a file")
         self.act_receive = a("Recei&ve updates…", sync_commands.receive_updates, "Ctrl+Shift+R",
                              "Bring bundles from laptops into this master", edits=True)
-        self.act_conflicts = a("&Conflicts to decide…", sync_commands.show_conflicts, None,
+        self.act_conflicts = a("Conflicts to &decide…", sync_commands.show_conflicts, None,
                                "Changes that collided, side by side", edits=True)
-        self.act_publish = a("P&ublish master…", sync_commands.publish_master, None,
+        self.act_publish = a("Publis&h master…", sync_commands.publish_master, None,
                              "Write this master as a file for laptops to refresh from")
         self.act_refresh_master = a("Re&fresh from master…", sync_commands.refresh_from_master,
                                     None, "Take the published master, keeping the changes "
                                           "made here", edits=True)
-        self.act_pack = a("Print &pack…", print_commands.print_pack, "Ctrl+Shift+P",
+        self.act_pack = a("Print p&ack…", print_commands.print_pack, "Ctrl+Shift+P",
                           "Make the board pack or a lead's summary as a PDF")
         self.act_print = a("P&rint…", print_commands.print_table, StandardKey.Print,
                            "Print the list on screen, with a preview")
@@ -249,7 +249,7 @@ class MainWindow(QMainWindow):
                           "Search the actions of this plan")
         self.act_clear = a("C&lear filters", pc.clear_filters, "Ctrl+Shift+L",
                            "Show every action of this plan")
-        self.act_update = a("Add &update…", pc.add_update, "Ctrl+U",
+        self.act_update = a("&Add update…", pc.add_update, "Ctrl+U",
                             "Record progress on the chosen action", edits=True)
         self.act_next_tab = a("&Next tab", lambda w: w._step_tab(1), "Ctrl+PgDown")
         self.act_prev_tab = a("&Previous tab", lambda w: w._step_tab(-1), "Ctrl+PgUp")
@@ -274,12 +274,12 @@ class MainWindow(QMainWindow):
         self.act_add_outcome = a("Add &outcome statement…", pc.add_outcome, None, edits=True)
         self.act_leads = a("&Leads…", pc.manage_leads, "Ctrl+L",
                            "Rename leads or merge two into one", edits=True)
-        self.act_plan_details = a("Plan &details…", pc.edit_plan, None, edits=True)
+        self.act_plan_details = a("Plan deta&ils…", pc.edit_plan, None, edits=True)
         self.act_new_plan = a("New &blank plan…", pc.new_plan, None, edits=True)
         self.act_roll = a("Roll &forward…", pc.roll_forward, None,
                           "Start the next period's plan with every open action", edits=True)
         self.act_about = a("&About PerfDesk", fc.about, None)
-        self.act_show_nav = a("Show &priorities pane", lambda w: w._show_panes(), "F7",
+        self.act_show_nav = a("Show pr&iorities pane", lambda w: w._show_panes(), "F7",
                               "Show or hide the priorities on the left")
         self.act_show_editor = a("Show action &editor", lambda w: w._show_panes(), "F8",
                                  "Show or hide the editor on the right, to see every column")
@@ -292,7 +292,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.act_new_db, self.act_open_db])
-        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu = QMenu("Open re&cent", self)
         file_menu.addMenu(self.recent_menu)
         file_menu.addActions([self.act_backup, self.act_restore, self.act_keep])
         file_menu.addSeparator()

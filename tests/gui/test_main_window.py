@@ -394,3 +394,14 @@ def test_closing_while_typing_keeps_the_text(open_window, demo_db, reopen, qtbot
     with db.read() as s:
         assert s.get(Action, row.id).text == "Typed just before closing"
     db.close()
+
+
+def test_every_menu_gives_each_command_its_own_alt_key(open_window, demo_db) -> None:
+    """Alt+F then one letter must reach one command, never two."""
+    import re
+
+    window = open_window(demo_db)
+    for top in window.menuBar().actions():
+        letters = [m[1].casefold() for a in top.menu().actions() if not a.isSeparator()
+                   if (m := re.search(r"&(\w)", a.text()))]
+        assert len(letters) == len(set(letters)), (top.text(), sorted(letters))
