@@ -91,6 +91,9 @@ def receive_updates(window: MainWindow) -> None:
         if tally.missing:
             line += f", {tally.missing} waiting for an earlier bundle"
         lines.append(line)
+    if not report.nothing_new:
+        lines.append("\nA backup was taken first: File > Restore from backup… puts the plans "
+                     "back as they were before.")
     ask.inform(window, "Updates received", "\n".join(lines))
     if report.conflicts:
         show_conflicts(window)
