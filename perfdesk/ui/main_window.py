@@ -330,7 +330,7 @@ class MainWindow(QMainWindow):
         tools.addSeparator()
         tools.addActions([self.act_update, self.act_add_action, self.act_find])
         tools.addSeparator()
-        tools.addActions([self.act_pack, self.act_backup])
+        tools.addActions([self.act_pack, self.act_backup, self.act_send])
 
     # -- reacting -----------------------------------------------------------
     def _update_undo(self) -> None:
