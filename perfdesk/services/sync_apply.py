@@ -103,15 +103,17 @@ class Applier:
                 for row in self.session.exec(query):
                     self.rows[(table, row.id)] = row
 
-    def apply(self, change: BundleChange, tally: Tally) -> None:
-        """Apply one change (after `load` of the batch it belongs to)."""
+    def apply(self, change: BundleChange, tally: Tally) -> str:
+        """Apply one change (after `load` of the batch it belongs to); say
+        what became of it. A change whose row, or whose row's parent, has
+        not arrived here is MISSING: nothing is recorded, so it applies when
+        it is offered again after the change that brings that row."""
         model = TABLES[change.table]
         row = self.rows.get((change.table, change.row_id))
         if change.kind == "insert":
             outcome, conflict = self._insert(model, row, change)
         elif row is None:
-            tally.count(MISSING)  # its row has not arrived here yet; a later receipt can apply it
-            return
+            outcome, conflict = MISSING, None
         elif change.kind in ("delete", "restore"):
             outcome, conflict = self._state(row, change), None
         else:
@@ -119,9 +121,10 @@ class Applier:
         tally.count(outcome, conflict)
         if outcome == APPLIED:
             self._keep_history(change)
-        else:
+        elif outcome != MISSING:
             self._seen.append({"change_id": change.id, "bundle_id": self.bundle_id,
                                "outcome": outcome, "conflict_id": conflict})
+        return outcome
 
     def finish(self) -> None:
         """Write the history and seen rows gathered (plain inserts: many, cheap)."""
@@ -140,6 +143,8 @@ class Applier:
         if row is not None:
             return SAME, None
         values = {k: column_value(model, k, v) for k, v in change.row_values().items()}
+        if not self._parents_here(model, values):
+            return MISSING, None
         twin = self._same_meaning(model, change.table, values)
         if twin is not None:
             figure = FIGURE_FIELD.get(change.table)
@@ -183,6 +188,21 @@ class Applier:
         setattr(row, name, value)
         row.version = (row.version or 1) + 1
         row.updated_at = self.now
+
+    def _parents_here(self, model: type[Synced], values: dict[str, Any]) -> bool:
+        """Whether every row this new row refers to is here (an action for an
+        update, a plan for an action...)."""
+        for key in model.__table__.foreign_keys:  # type: ignore[attr-defined]
+            value = values.get(key.parent.name)
+            target = key.column.table.name
+            if value is None or (target, value) in self.rows:
+                continue
+            parent_model = TABLES.get(target)
+            parent = self.session.get(parent_model, value) if parent_model else None
+            if parent is None:
+                return False
+            self.rows[(target, value)] = parent
+        return True
 
     def _same_meaning(
         self, model: type[Synced], table: str, values: dict[str, Any]

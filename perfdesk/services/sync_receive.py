@@ -16,8 +16,8 @@ from pathlib import Path
 
 from perfdesk.errors import Problem, ValidationFailed
 from perfdesk.services.plan_exchange import backup_before
-from perfdesk.services.sync_apply import Applier, Tally, unknown_changes
-from perfdesk.services.sync_bundle import Bundle, read_bundle
+from perfdesk.services.sync_apply import MISSING, Applier, Tally, unknown_changes
+from perfdesk.services.sync_bundle import Bundle, BundleChange, read_bundle
 from perfdesk.store import migrate, sync_state
 from perfdesk.store.database import Database
 from perfdesk.store.schema import SyncExchange
@@ -58,6 +58,25 @@ class ReceiveReport:
     @property
     def nothing_new(self) -> bool:
         return all(b.new == 0 for b in self.bundles)
+
+
+def _retry(
+    applier: Applier, bundles: list[Bundle], tallies: list[Tally],
+    waiting: list[tuple[int, BundleChange]],
+) -> None:
+    """Bundles may come in any order: a change that waited for a row another
+    bundle brings is tried again until no more can be applied."""
+    while waiting:
+        still: list[tuple[int, BundleChange]] = []
+        for number, change in waiting:
+            applier.bundle_id = bundles[number].bundle_id
+            tally = tallies[number]
+            tally.missing -= 1
+            if applier.apply(change, tally) == MISSING:
+                still.append((number, change))
+        if len(still) == len(waiting):
+            return
+        waiting = still
 
 
 def read_bundles(paths: Sequence[Path]) -> list[Bundle]:
@@ -102,26 +121,33 @@ def receive(
     done = 0
     outcomes = []
     with db.write(who, record=False) as session:
-        for bundle in bundles:
+        applier = Applier(session, "")
+        waiting: list[tuple[int, BundleChange]] = []  # rows not here yet: tried again below
+        tallies = []
+        for number, bundle in enumerate(bundles):
             fresh = unknown_changes(session, list(bundle.changes))
-            applier = Applier(session, bundle.bundle_id)
+            applier.bundle_id = bundle.bundle_id
             applier.load(fresh)
             tally = Tally()
             for change in fresh:
-                applier.apply(change, tally)
+                if applier.apply(change, tally) == MISSING:
+                    waiting.append((number, change))
                 done += 1
                 if progress is not None and done % 200 == 0:
                     progress(done, total)
-            applier.finish()
             done += len(bundle.changes) - len(fresh)
+            tallies.append(tally)
+            outcomes.append(BundleOutcome(bundle.source, bundle.author, bundle.database_name,
+                                          len(bundle.changes), len(fresh), tally))
+        _retry(applier, bundles, tallies, waiting)
+        applier.finish()
+        for bundle, tally in zip(bundles, tallies, strict=True):
             session.add(SyncExchange(
                 bundle_id=bundle.bundle_id, kind="received", author=bundle.author,
                 other_database=bundle.database_id, file_name=bundle.source,
                 changes=len(bundle.changes), applied=tally.applied,
                 conflicts=len(tally.conflicts),
             ))
-            outcomes.append(BundleOutcome(bundle.source, bundle.author, bundle.database_name,
-                                          len(bundle.changes), len(fresh), tally))
     if progress is not None:
         progress(total, total)
     report = ReceiveReport(outcomes)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from perfdesk.domain.status import Status
 from perfdesk.errors import PerfDeskError
 from perfdesk.services import action_edits, measure_edits
 from perfdesk.services.sync_conflicts import Take, pending, resolve
@@ -296,3 +297,32 @@ def test_moving_a_laptop_to_another_master_waits_until_it_has_sent_everything(
     bundle_of(ana, tmp_path)  # sent: now it may move
     ana.close()
     assert refresh(ana_path, other, author="ana").kept == 0
+
+
+def test_bundles_received_out_of_order_or_one_missing_lose_nothing(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    """Ana adds an action, sends; then updates it, sends again. The second
+    bundle alone waits for the action; given both in either order, all apply."""
+    from perfdesk.services import plan_care
+
+    ana = laptop(master_path(demo_db), tmp_path, "ana")
+    with ana.read() as session:
+        plan_id = queries.find_plan(session, "Children's Services").id
+    new, _ = perform(ana, "New action", lambda s: plan_care.add_action(
+        s, plan_id, None, None, "Run a care leavers' forum"))
+    first = bundle_of(ana, tmp_path)
+    perform(ana, "update", lambda s: action_edits.add_update(
+        s, new.id, status=Status.AT_RISK, reported_on=dt.date(2023, 11, 1),
+        author="ana", done="Venue booked"))
+    second = bundle_of(ana, tmp_path)
+
+    alone = receive(demo_db, [second])
+    assert alone.applied == 0 and alone.missing == 1  # waits; nothing half-applied
+    both = receive(demo_db, [second, first])  # the later bundle first
+    assert both.missing == 0
+    with demo_db.read() as session:
+        updates = session.exec(select(ProgressUpdate).where(
+            ProgressUpdate.action_id == new.id)).all()
+        assert session.get(Action, new.id).text == "Run a care leavers' forum"
+    assert [u.done_text for u in updates] == ["Venue booked"]
