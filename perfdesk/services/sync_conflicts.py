@@ -57,6 +57,7 @@ class ConflictView:
     incoming_at: dt.datetime
     table: str
     column: str
+    context: str = ""  # what the row is, for the decision: an action's own words
 
 
 def local_time(moment: dt.datetime) -> dt.datetime:
@@ -90,13 +91,28 @@ def _view(session: Session, conflict: SyncConflict) -> ConflictView:
     row = session.get(model, conflict.row_id)
     where, ref = describe(session, row) if row is not None else (conflict.table_name, "")
     master = as_text(getattr(row, conflict.field)) if row is not None else None
+    context = _context(session, row) if row is not None else ""
     assert conflict.id is not None
     return ConflictView(
         id=conflict.id, where=where, ref=ref, field=field_words(conflict.field),
         base=conflict.base_value, master=master, incoming=conflict.incoming_value,
         incoming_author=conflict.incoming_author, incoming_at=conflict.incoming_at,
-        table=conflict.table_name, column=conflict.field,
+        table=conflict.table_name, column=conflict.field, context=context,
     )
+
+
+def _context(session: Session, row: Synced) -> str:
+    if isinstance(row, Step):
+        row = session.get(Action, row.action_id) or row
+    if isinstance(row, MeasureValue | Benchmark):
+        row = session.get(Measure, row.measure_id) or row
+    if isinstance(row, Action):
+        return row.text
+    if isinstance(row, Measure):
+        return row.indicator
+    if isinstance(row, Priority):
+        return row.title
+    return ""
 
 
 def describe(session: Session, row: Synced) -> tuple[str, str]:

@@ -65,6 +65,7 @@ def test_the_dialog_shows_both_sides_and_each_decision_is_kept_and_undoable(
     assert dialog.model.rowCount() == 1
     assert dialog.model.index(0, 1).data() == "Children's Services, action 2.2"
     assert dialog.model.index(0, 2).data() == "impact"
+    assert "Publish Audit Framework Review" in dialog.context.text()  # the action itself
     assert dialog.master.toPlainText() == "Master's words"
     assert dialog.incoming.toPlainText() == "Ana's words"
     assert dialog.base.toPlainText().startswith('"I always')  # the plan's own statement

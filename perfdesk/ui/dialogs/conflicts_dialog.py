@@ -115,6 +115,10 @@ class ConflictsDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("What is pending")
+        self.context = QLabel()
+        self.context.setWordWrap(True)
+        self.context.setTextFormat(Qt.TextFormat.PlainText)
+        self.context.setAccessibleName("What the conflict is about")
 
         base_box, self.base = _pane("Both started from", "Value both started from")
         master_box, self.master = _pane("Here now (keep)", "Value here now")
@@ -135,15 +139,16 @@ class ConflictsDialog(QDialog):
         sides = QWidget()
         grid = QGridLayout(sides)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(base_box, 0, 0)
-        grid.addWidget(master_box, 0, 1)
-        grid.addWidget(incoming_box, 0, 2)
-        grid.addWidget(edited_box, 1, 0, 1, 3)
+        grid.addWidget(self.context, 0, 0, 1, 3)
+        grid.addWidget(base_box, 1, 0)
+        grid.addWidget(master_box, 1, 1)
+        grid.addWidget(incoming_box, 1, 2)
+        grid.addWidget(edited_box, 2, 0, 1, 3)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for button in (self.keep_button, self.take_button, self.edit_button):
             buttons.addWidget(button)
-        grid.addLayout(buttons, 2, 0, 1, 3)
+        grid.addLayout(buttons, 3, 0, 1, 3)
 
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
@@ -184,6 +189,9 @@ class ConflictsDialog(QDialog):
         self.master.setPlainText(_shown(view.master) if view else "")
         self.incoming.setPlainText(_shown(view.incoming) if view else "")
         self.edited.setPlainText((view.incoming or "") if view else "")
+        self.context.setText(
+            f"{view.where}: {view.context}\nThe {view.field} was changed differently here "
+            f"and by {view.incoming_author or 'someone'}." if view else "")
         if view is not None:
             self.incoming.parentWidget().setTitle(  # type: ignore[attr-defined]
                 f"Incoming from {view.incoming_author or 'someone'} (take)")
