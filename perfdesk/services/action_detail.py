@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from perfdesk.domain.status import Status
 from perfdesk.services.action_edits import action
+from perfdesk.services.sync_conflicts import field_words
 from perfdesk.store import queries
 from perfdesk.store.schema import (
     ActionLead,
@@ -18,6 +19,7 @@ from perfdesk.store.schema import (
     Plan,
     ProgressUpdate,
     Step,
+    SyncConflict,
 )
 
 
@@ -67,6 +69,7 @@ class ActionDetail:
     updates: tuple[UpdateView, ...]  # newest first
     history: tuple[HistoryEntry, ...]  # newest first
     carried_from: str  # "Children's Services 2023/24 action 1.2", or ""
+    waiting: tuple[str, ...] = ()  # received changes to it awaiting a decision, in words
 
     @property
     def status(self) -> Status:
@@ -106,8 +109,16 @@ def action_detail(session: Session, action_id: str) -> ActionDetail:
         due_date_reason=row.due_date_reason, timeframe=row.timeframe,
         priority_id=row.priority_id, priorities=priorities, leads=leads, all_leads=all_leads,
         steps=steps, updates=updates, history=_history(session, action_id),
-        carried_from=carried_from,
+        carried_from=carried_from, waiting=_waiting(session, action_id),
     )
+
+
+def _waiting(session: Session, action_id: str) -> tuple[str, ...]:
+    """The action's fields that a received bundle changed differently, still
+    to be decided (they show in File > Conflicts to decide)."""
+    rows = session.exec(select(SyncConflict).where(
+        SyncConflict.row_id == action_id, col(SyncConflict.resolved_at).is_(None))).all()
+    return tuple(f"{field_words(c.field)} (from {c.incoming_author or 'someone'})" for c in rows)
 
 
 def _update_view(u: ProgressUpdate) -> UpdateView:

@@ -17,7 +17,7 @@ from perfdesk.store.database import Database, open_database
 from perfdesk.ui import ask, sync_commands
 from perfdesk.ui.dialogs.conflicts_dialog import ConflictsDialog
 from perfdesk.ui.main_window import MainWindow
-from tests.sync.laptops import action_field, add_update, laptop, pending, set_text
+from tests.sync.laptops import action_field, action_id, add_update, laptop, pending, set_text
 
 
 @pytest.fixture
@@ -58,6 +58,11 @@ def test_the_dialog_shows_both_sides_and_each_decision_is_kept_and_undoable(
     receive(demo_db, [collided])
     window = open_window(demo_db)
     assert "1 conflict to decide" in window.conflicts.text()
+    tab = window.current_plan_tab()
+    assert tab is not None
+    tab.select_action(action_id(demo_db, "2.2"))
+    assert tab.editor.waiting_note.isVisible()
+    assert "impact (from ana) waits for a decision" in tab.editor.waiting_note.text()
     assert window.ops is not None
     dialog = ConflictsDialog(window.ops, window)
     qtbot.addWidget(dialog)
@@ -78,6 +83,7 @@ def test_the_dialog_shows_both_sides_and_each_decision_is_kept_and_undoable(
     assert action_field(demo_db, "2.2", "impact") == "Master's and Ana's words together"
     assert pending(demo_db) == []
 
+    assert not tab.editor.waiting_note.isVisible()  # decided: the editor says so at once
     window.ops.undo()  # the decision's value can be undone like any edit
     assert action_field(demo_db, "2.2", "impact") == "Master's words"
 

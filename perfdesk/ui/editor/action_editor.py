@@ -31,6 +31,9 @@ WATCHED = frozenset({"action", "action_lead", "lead", "step", "progress_update",
                      "plan", "measure_action", "measure", "measure_value"})
 
 
+WAITING_STYLE = "background: #fff4c2; color: #3b2f00; padding: 4px; border: 1px solid #c9a800;"
+
+
 class ActionEditor(QWidget):
     action_shown = Signal(object)  # the id of the action now shown, or None
 
@@ -54,6 +57,9 @@ class ActionEditor(QWidget):
         self.read_only_note = name(QLabel("This database is open read-only: nothing can be "
                                           "changed."), "Read-only")
         self.read_only_note.setWordWrap(True)
+        self.waiting_note = name(QLabel(), "Changes waiting for a decision")
+        self.waiting_note.setWordWrap(True)
+        self.waiting_note.setStyleSheet(WAITING_STYLE)
         self.details = DetailsPage(ops)
         self.updates = UpdatesPage(ops)
         self.steps = StepsPage(ops)
@@ -75,7 +81,8 @@ class ActionEditor(QWidget):
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.title, self.plan, self.carried, self.read_only_note):
+        for widget in (self.title, self.plan, self.carried, self.read_only_note,
+                       self.waiting_note):
             column.addWidget(widget)
         column.addWidget(self.tabs, 1)
         self.stack = QStackedWidget()
@@ -179,6 +186,10 @@ class ActionEditor(QWidget):
         self.plan.setText(detail.plan_name)
         self.carried.setText(f"Carried forward from {detail.carried_from}")
         self.carried.setVisible(bool(detail.carried_from))
+        self.waiting_note.setText(
+            "⚠ A different change to this action's " + "; ".join(detail.waiting)
+            + " waits for a decision: File > Conflicts to decide…")
+        self.waiting_note.setVisible(bool(detail.waiting))
 
     def _show_empty(self, message: str) -> None:
         self._detail = None
