@@ -480,3 +480,20 @@ def test_steps_are_added_and_deleted(
     qtbot.mouseClick(editor.steps.delete, Qt.MouseButton.LeftButton)
     assert stored(demo_db, Step, step.id).deleted_at is not None
     assert editor.tabs.tabText(2) == "&Steps (0)"
+
+
+def test_next_steps_get_a_column_only_when_both_texts_can_be_read(
+    open_window, demo_db, qtbot
+) -> None:
+    from perfdesk.ui.editor.updates_page import UpdatesPage
+
+    window = open_window(demo_db)
+    page = UpdatesPage(window.ops)
+    qtbot.addWidget(page)
+    page.resize(430, 400)  # the editor beside the list, at 1366 px
+    page.show()
+    assert page.table.isColumnHidden(UpdateColumn.NEXT)
+    assert page.table.columnWidth(UpdateColumn.DONE) >= page.table.fontMetrics().horizontalAdvance(
+        "What was done")
+    page.resize(900, 400)  # the editor widened (F7 hides the priorities)
+    assert not page.table.isColumnHidden(UpdateColumn.NEXT)

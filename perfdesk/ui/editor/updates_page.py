@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -30,6 +31,7 @@ from perfdesk.ui.editor.table_models import ROW_ROLE, UpdateColumn, UpdatesModel
 from perfdesk.ui.ops import Operations
 
 ADD_SHORTCUT = "Ctrl+U"
+NEXT_COLUMN_FROM = 640  # px of page width: below it, next steps show only in the full view
 
 
 class UpdatesPage(QWidget):
@@ -52,6 +54,7 @@ class UpdatesPage(QWidget):
                                                                  UpdateColumn.NEXT)
                     else QHeaderView.ResizeMode.ResizeToContents)
             header.setSectionResizeMode(column, mode)
+        self.table.setColumnHidden(UpdateColumn.NEXT, True)  # until there is room: resizeEvent
         self.preview = name(QTextBrowser(), "Selected update in full")
         self.preview.setOpenLinks(False)
         self.preview.setMaximumHeight(self.preview.fontMetrics().lineSpacing() * 9 + 16)
@@ -70,6 +73,12 @@ class UpdatesPage(QWidget):
         layout.addWidget(self.preview, 2)
         tab_chain(self.add, self.withdraw, self.table, self.preview)
         self._on_selection()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Next steps get a column only when both texts can be read; the
+        selected update is always shown in full below the table."""
+        super().resizeEvent(event)
+        self.table.setColumnHidden(UpdateColumn.NEXT, self.width() < NEXT_COLUMN_FROM)
 
     def load(self, detail: ActionDetail) -> None:
         self._detail = detail
