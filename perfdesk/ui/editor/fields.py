@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, Signal
@@ -91,6 +91,16 @@ def row_table(model: QAbstractItemModel, accessible: str, tip: str = "",
     if not wrap:
         compact_rows(table)
     return table
+
+
+WIDE_FROM = 640  # px of page width from which the editor's tables show every column
+
+
+def columns_for_width(table: QTableView, optional: Sequence[int], width: int) -> None:
+    """Show the `optional` columns only when the page is wide enough to read
+    them; the selected row is always shown in full below the table."""
+    for column in optional:
+        table.setColumnHidden(column, width < WIDE_FROM)
 
 
 def compact_rows(table: QTableView) -> None:

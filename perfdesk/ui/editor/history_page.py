@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHeaderView,
     QTextBrowser,
@@ -13,8 +14,10 @@ from PySide6.QtWidgets import (
 )
 
 from perfdesk.services.action_detail import ActionDetail, HistoryEntry
-from perfdesk.ui.editor.fields import local_time_text, name, row_table
+from perfdesk.ui.editor.fields import columns_for_width, local_time_text, name, row_table
 from perfdesk.ui.editor.table_models import ROW_ROLE, HistoryColumn, HistoryModel, readable
+
+NARROW_HIDES = (HistoryColumn.OLD, HistoryColumn.NEW)  # shown in full below the table
 
 
 class HistoryPage(QWidget):
@@ -29,6 +32,7 @@ class HistoryPage(QWidget):
             header.setSectionResizeMode(
                 column, QHeaderView.ResizeMode.ResizeToContents if fits
                 else QHeaderView.ResizeMode.Stretch)
+        columns_for_width(self.table, NARROW_HIDES, 0)  # until shown: resizeEvent
         self.preview = name(QTextBrowser(), "Selected change in full")
         self.preview.setOpenLinks(False)
         self.preview.setMaximumHeight(self.preview.fontMetrics().lineSpacing() * 7 + 16)
@@ -37,6 +41,10 @@ class HistoryPage(QWidget):
         layout.addWidget(self.table, 3)
         layout.addWidget(self.preview, 1)
         self._show_selected()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        columns_for_width(self.table, NARROW_HIDES, self.width())
 
     def load(self, detail: ActionDetail) -> None:
         self.model.set_rows(detail.history)

@@ -20,6 +20,7 @@ from perfdesk.services.action_detail import ActionDetail, UpdateView
 from perfdesk.ui import ask
 from perfdesk.ui.dialogs import update_dialog
 from perfdesk.ui.editor.fields import (
+    columns_for_width,
     day_text,
     name,
     push_button,
@@ -31,7 +32,6 @@ from perfdesk.ui.editor.table_models import ROW_ROLE, UpdateColumn, UpdatesModel
 from perfdesk.ui.ops import Operations
 
 ADD_SHORTCUT = "Ctrl+U"
-NEXT_COLUMN_FROM = 640  # px of page width: below it, next steps show only in the full view
 
 
 class UpdatesPage(QWidget):
@@ -54,7 +54,7 @@ class UpdatesPage(QWidget):
                                                                  UpdateColumn.NEXT)
                     else QHeaderView.ResizeMode.ResizeToContents)
             header.setSectionResizeMode(column, mode)
-        self.table.setColumnHidden(UpdateColumn.NEXT, True)  # until there is room: resizeEvent
+        columns_for_width(self.table, [UpdateColumn.NEXT], 0)  # until shown: resizeEvent
         self.preview = name(QTextBrowser(), "Selected update in full")
         self.preview.setOpenLinks(False)
         self.preview.setMaximumHeight(self.preview.fontMetrics().lineSpacing() * 9 + 16)
@@ -78,7 +78,7 @@ class UpdatesPage(QWidget):
         """Next steps get a column only when both texts can be read; the
         selected update is always shown in full below the table."""
         super().resizeEvent(event)
-        self.table.setColumnHidden(UpdateColumn.NEXT, self.width() < NEXT_COLUMN_FROM)
+        columns_for_width(self.table, [UpdateColumn.NEXT], self.width())
 
     def load(self, detail: ActionDetail) -> None:
         self._detail = detail
