@@ -79,3 +79,19 @@ def period_end(text: str) -> dt.date:
     raise ValueError(
         f"period {text!r} is not one of the accepted forms: " + ", ".join(ACCEPTED_FORMS)
     )
+
+
+def period_label(text: str) -> str:
+    """A period as people read it beside dates written in words: "2023-04"
+    is "Apr 2023" and "2023-04-30" is "30 Apr 2023"; every other form is
+    already words or a year, and is shown as written."""
+    t = " ".join(str(text).split())
+    if (m := re.fullmatch(r"(\d{4})-(\d{2})", t)) and 1 <= int(m[2]) <= 12:
+        return f"{dt.date(int(m[1]), int(m[2]), 1):%b %Y}"
+    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t):
+        try:
+            day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return t
+        return f"{day.day} {day:%b %Y}"
+    return t

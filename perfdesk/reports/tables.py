@@ -13,6 +13,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
 
 from perfdesk.domain.measures import DIRECTION_TEXT, Unit, format_value
+from perfdesk.domain.periods import period_label
 from perfdesk.domain.status import Status
 from perfdesk.services.pack_model import PackAction, PackMeasure, UpdateLine
 
@@ -227,7 +228,7 @@ def _measure_row(m: PackMeasure, st: Styles) -> list[Flowable]:
         baseline += f"<br/>{_muted(f'{m.baseline_date:%b %Y}')}"
     latest = _figure(m.latest, m.unit, "")
     if m.latest is not None and m.latest_period:
-        latest = f"<b>{latest}</b><br/>{_muted(text(m.latest_period))}"
+        latest = f"<b>{latest}</b><br/>{_muted(text(period_label(m.latest_period)))}"
     target = text(m.target_text) if m.target_text.strip() else _figure(m.target, m.unit, "")
     if m.target_date:
         target += f"<br/>{_muted(f'{m.target_date:%b %Y}')}"

@@ -93,3 +93,13 @@ def test_timeframes_in_any_case_with_hyphen_or_dash(text: str) -> None:
 def test_unknown_timeframe_says_what_is_expected() -> None:
     with pytest.raises(ValueError, match="0–3 months, 3–6 months"):
         Timeframe.parse("next year")
+
+
+@pytest.mark.parametrize(("written", "shown"), [
+    ("2023-04", "Apr 2023"), ("2023-04-30", "30 Apr 2023"), ("Q2 2023/24", "Q2 2023/24"),
+    ("2023/24", "2023/24"), ("2023", "2023"), ("2018-20", "2018-20"), ("2023-13", "2023-13"),
+])
+def test_periods_are_shown_in_words_like_the_dates_beside_them(written: str, shown: str) -> None:
+    from perfdesk.domain.periods import period_label
+
+    assert period_label(written) == shown

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from perfdesk.domain.periods import period_label
 from perfdesk.services.measure_view import MeasureSeries
 from perfdesk.ui.charts.axes import format_value, to_x
 
@@ -31,11 +32,11 @@ def hover_stops(series: MeasureSeries) -> list[Stop]:
     periods: dict[dt.date, str] = {}
     parts: dict[dt.date, list[str]] = defaultdict(list)
     for p in series.values:
-        periods[p.period_end] = p.period
+        periods[p.period_end] = period_label(p.period)
         parts[p.period_end].append(format_value(p.value, series.unit))
     for name, points in series.benchmarks.items():
         for p in points:
-            periods.setdefault(p.period_end, p.period)
+            periods.setdefault(p.period_end, period_label(p.period))
             parts[p.period_end].append(f"{name} {format_value(p.value, series.unit)}")
     if series.baseline is not None and series.baseline_date is not None:
         parts[series.baseline_date].append(
@@ -57,6 +58,6 @@ def resting_text(series: MeasureSeries | None) -> str:
     latest = series.values[-1]
     rag = series.latest_rag
     return (
-        f"Latest {latest.period}: {format_value(latest.value, series.unit)} "
+        f"Latest {period_label(latest.period)}: {format_value(latest.value, series.unit)} "
         f"{rag.symbol} {rag.label}. Point at the chart to read each period."
     )

@@ -11,6 +11,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from perfdesk.domain.dates import nice_date
 from perfdesk.domain.measures import DIRECTION_TEXT, Rag, format_value
+from perfdesk.domain.periods import period_label
 from perfdesk.services.measure_view import MeasureRow
 from perfdesk.ui.models.grouped_table import GroupedTableModel
 from perfdesk.ui.status_icons import colour_dot
@@ -147,7 +148,8 @@ class MeasureTableModel(GroupedTableModel[MeasureRow]):
             shown = format_value(row.baseline, unit, short=True) or row.baseline_text
             return _with(shown, nice_date(row.baseline_date))
         if column == Column.LATEST:
-            return _with(format_value(row.latest, unit, short=True), row.latest_period or "")
+            return _with(format_value(row.latest, unit, short=True),
+                         period_label(row.latest_period or ""))
         if column == Column.TARGET:
             shown = format_value(row.target, unit, short=True) or row.target_text
             return _with(shown, nice_date(row.target_date))
