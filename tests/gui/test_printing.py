@@ -73,9 +73,13 @@ def test_the_pack_dialog_gives_the_options_for_each_scope(qtbot) -> None:
     )
     dialog = PackDialog(None, choices, today=dt.date(2023, 10, 2))
     qtbot.addWidget(dialog)
+    dialog.show()
     assert dialog.values().plans == () and dialog.ok.isEnabled()  # all plans by default
+    # only the choices the scope uses are shown
+    assert not (dialog.plan.isVisible() or dialog.priority.isVisible() or dialog.lead.isVisible())
     assert dialog.marking.currentText() == PLAN_MARKING
     dialog.scope.setCurrentIndex(2)
+    assert dialog.plan.isVisible() and dialog.priority.isVisible() and not dialog.lead.isVisible()
     dialog.plan.setCurrentText("Children's Services")
     dialog.priority.setCurrentIndex(1)
     dialog.past.setChecked(True)
@@ -87,6 +91,7 @@ def test_the_pack_dialog_gives_the_options_for_each_scope(qtbot) -> None:
             options.landscape) == (("Children's Services",), "2", dt.date(2023, 6, 30),
                                    "OFFICIAL-SENSITIVE", True)
     dialog.scope.setCurrentIndex(3)
+    assert dialog.lead.isVisible() and not dialog.plan.isVisible()
     dialog.lead.setCurrentText("Nobody we know")
     assert not dialog.ok.isEnabled() and "lead" in dialog.message.text()
     dialog.lead.setCurrentText("Chief Executive")

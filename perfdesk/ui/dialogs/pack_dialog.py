@@ -75,11 +75,14 @@ class PackDialog(FormDialog):
         self.check()
 
     def _scope_changed(self) -> None:
+        """Only the choices the scope uses are shown: a greyed plan beside
+        "Every plan" would read as if it still counted."""
         scope = self.scope.currentIndex()
-        self.plan.setEnabled(scope in (1, 2))
-        self.priority.setEnabled(scope == 2)
-        self.lead.setEnabled(scope == 3)
+        self.form.setRowVisible(self.plan, scope in (1, 2))
+        self.form.setRowVisible(self.priority, scope == 2)
+        self.form.setRowVisible(self.lead, scope == 3)
         self.check()
+        self.adjustSize()
 
     def missing(self) -> str:
         scope = self.scope.currentIndex()
