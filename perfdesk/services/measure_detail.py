@@ -132,11 +132,18 @@ class LinkedMeasure:
 
 def measures_for_action(
     session: Session, plan_id: str, action_id: str
-) -> tuple[tuple[LinkedMeasure, ...], tuple[LinkedMeasure, ...]]:
-    """The golden thread from an action: (its measures, every measure of
-    the plan), each with its RAG now."""
-    every = tuple(LinkedMeasure(r.id, r.ref, r.indicator, r.rag)
-                  for r in measure_rows(session, plan_id))
+) -> tuple[tuple[LinkedMeasure, ...], int]:
+    """The golden thread from an action: its measures, each with its RAG now,
+    and how many measures the plan has. Only the linked measures' figures are
+    read, since this runs each time an action is chosen."""
     links = queries.live(session, MeasureAction, MeasureAction.action_id == action_id)
     linked = {link.measure_id for link in links}
-    return tuple(m for m in every if m.id in linked), every
+    rows = measure_rows(session, plan_id, only=linked)
+    count = len(queries.plan_measures(session, plan_id))
+    return tuple(LinkedMeasure(r.id, r.ref, r.indicator, r.rag) for r in rows), count
+
+
+def plan_measures_to_link(session: Session, plan_id: str) -> tuple[LinkedMeasure, ...]:
+    """Every measure of the plan with its RAG now: the choices for a link."""
+    return tuple(LinkedMeasure(r.id, r.ref, r.indicator, r.rag)
+                 for r in measure_rows(session, plan_id))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlmodel import Session
@@ -84,9 +85,13 @@ class MeasureRow:
 
 
 def measure_rows(
-    session: Session, plan_id: str, as_at: dt.date | None = None
+    session: Session, plan_id: str, as_at: dt.date | None = None,
+    only: Collection[str] | None = None,
 ) -> list[MeasureRow]:
+    """The plan's measures (or `only` those) with where each stands."""
     measures = queries.plan_measures(session, plan_id)
+    if only is not None:
+        measures = [m for m in measures if m.id in only]
     ids = [m.id for m in measures]
     values = queries.values_by_measure(session, ids)
     benchmarks = queries.benchmarks_by_measure(session, ids)

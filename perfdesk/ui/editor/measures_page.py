@@ -7,7 +7,11 @@ from PySide6.QtWidgets import QWidget
 
 from perfdesk.services import measure_links
 from perfdesk.services.action_detail import ActionDetail
-from perfdesk.services.measure_detail import LinkedMeasure, measures_for_action
+from perfdesk.services.measure_detail import (
+    LinkedMeasure,
+    measures_for_action,
+    plan_measures_to_link,
+)
 from perfdesk.ui import ask
 from perfdesk.ui.linked_page import LinkedListPage
 from perfdesk.ui.ops import Operations
@@ -26,13 +30,23 @@ class ActionMeasuresPage(LinkedListPage):
                          "&Link measure…", "U&nlink", "Unlink the selected measure", parent)
         self.detail: ActionDetail | None = None
         self.linked: tuple[LinkedMeasure, ...] = ()
-        self.every: tuple[LinkedMeasure, ...] = ()
+        self.plan_measures = 0
+        self._every: tuple[LinkedMeasure, ...] | None = None
+
+    @property
+    def every(self) -> tuple[LinkedMeasure, ...]:
+        """Every measure of the plan, read when first needed (to link one)."""
+        if self._every is None:
+            plan_id = self.detail.plan_id if self.detail else ""
+            self._every = self.ops.read(lambda s: plan_measures_to_link(s, plan_id))
+        return self._every
 
     def load(self, detail: ActionDetail) -> None:
         self.detail = detail
-        self.linked, self.every = self.ops.read(
+        self._every = None
+        self.linked, self.plan_measures = self.ops.read(
             lambda s: measures_for_action(s, detail.plan_id, detail.id))
-        if not self.every:
+        if not self.plan_measures:
             note = "This plan has no measures to link yet."
         elif not self.linked:
             note = ("No measures are linked to this action yet. Link the measures that "
@@ -42,7 +56,7 @@ class ActionMeasuresPage(LinkedListPage):
                     "with where each stands.")
         rows = [(m.ref, m.indicator, m.rag.colour, f"{m.rag.symbol} {m.rag.label}", m.id)
                 for m in self.linked]
-        self.show_rows(rows, note, can_link=bool(self.every))
+        self.show_rows(rows, note, can_link=bool(self.plan_measures))
 
     def link_one(self) -> None:
         detail = self.detail
