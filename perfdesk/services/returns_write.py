@@ -66,16 +66,25 @@ def write_return(session: Session, lead_name: str, out: Path, today: dt.date) ->
     return _write(session, _contents(session, lead, today), out, today)
 
 
+def leads_with_work(session: Session, today: dt.date) -> list[Lead]:
+    """The leads a return would list something for: they lead an open action
+    or own a measure, in a plan that is still here; by name."""
+    plans = {p.id for p in queries.plans(session)}
+    busy = {lead_id for plan_id in plans for row in action_rows(session, plan_id, today)
+            if not row.status.is_finished for lead_id in row.lead_ids}
+    busy |= {m.owner_id for m in queries.live(session, Measure) if m.plan_id in plans}
+    return sorted((lead for lead in queries.live(session, Lead) if lead.id in busy),
+                  key=lambda r: (r.name.casefold(), r.id))
+
+
 def write_all_returns(session: Session, folder: Path, today: dt.date) -> list[Path]:
-    """One return per lead who has open actions or owns measures, each named
-    after its lead (made safe as a file name)."""
+    """One return per lead with work (`leads_with_work`), each named after its
+    lead (made safe as a file name)."""
     written: list[Path] = []
     taken: set[str] = set()
-    for lead in sorted(queries.live(session, Lead), key=lambda r: (r.name.casefold(), r.id)):
-        contents = _contents(session, lead, today)
-        if contents.actions or contents.measures:
-            name = file_name(lead.name, taken)
-            written.append(_write(session, contents, folder / name, today))
+    for lead in leads_with_work(session, today):
+        name = file_name(lead.name, taken)
+        written.append(_write(session, _contents(session, lead, today), folder / name, today))
     return written
 
 

@@ -6,7 +6,6 @@ a preview. Each command takes the main window; every question goes through
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import QDialog
 from sqlmodel import Session
 
 from perfdesk.errors import PerfDeskError
-from perfdesk.store import queries
 from perfdesk.ui import ask
 from perfdesk.ui.file_commands import XLSX_FILTER, Busy
 
@@ -31,20 +29,6 @@ EVERY_LEAD = "Every lead, one file each"
 
 # -- export ------------------------------------------------------------------
 
-def leads_with_work(session: Session, today: dt.date) -> list[str]:
-    """The names of the leads a return would list something for: they lead
-    an open action or own a measure, in a plan that is still here."""
-    from perfdesk.services.action_rows import action_rows
-    from perfdesk.store.schema import Lead, Measure
-
-    plans = {p.id for p in queries.plans(session)}
-    busy = {lead_id for plan_id in plans for row in action_rows(session, plan_id, today)
-            if not row.status.is_finished for lead_id in row.lead_ids}
-    busy |= {m.owner_id for m in queries.live(session, Measure) if m.plan_id in plans}
-    return sorted((lead.name for lead in queries.live(session, Lead) if lead.id in busy),
-                  key=str.casefold)
-
-
 def export_returns(window: MainWindow) -> None:
     """A return for one lead (saved where they choose) or one per lead (into a folder)."""
     ops = window.ops
@@ -54,12 +38,17 @@ def export_returns(window: MainWindow) -> None:
                        [ONE_LEAD, EVERY_LEAD])
     if which is None:
         return
-    from perfdesk.services.returns_write import file_name, write_all_returns, write_return
+    from perfdesk.services.returns_write import (
+        file_name,
+        leads_with_work,
+        write_all_returns,
+        write_return,
+    )
 
     today = window.today
     write: Callable[[Session], list[Path]]
     if which == 0:
-        names = ops.read(lambda s: leads_with_work(s, today))
+        names = ops.read(lambda s: [lead.name for lead in leads_with_work(s, today)])
         if not names:
             ask.inform(window, "Export returns",
                        "No lead has open actions or measures to report on.")
