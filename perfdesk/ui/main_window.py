@@ -118,10 +118,14 @@ class MainWindow(QMainWindow):
         replaced, or another is shown)."""
         if self.db is None:
             return
-        for tab in self.plan_tabs():
-            tab.editor.details.commit_pending()
+        self.save_typing()
         self._save_layout()
         self.db.close()
+
+    def save_typing(self) -> None:
+        """Save a field still being typed in (every other edit is saved already)."""
+        for tab in self.plan_tabs():
+            tab.editor.details.commit_pending()
 
     def update_conflicts(self) -> None:
         """Show how many received changes wait for a decision, if any, and
@@ -461,8 +465,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Every edit is already committed, bar a field still being typed in,
         which is saved now; then only the layout is left to keep."""
-        for tab in self.plan_tabs():
-            tab.editor.details.commit_pending()
+        self.save_typing()
         self._save_layout()
         self.settings.store.sync()
         if self.db is not None:

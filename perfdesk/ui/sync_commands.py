@@ -70,7 +70,7 @@ def receive_updates(window: MainWindow) -> None:
     paths = ask.open_paths(window, "Receive updates", BUNDLE_FILTER)
     if not paths:
         return
-    _commit_typing(window)
+    window.save_typing()
     try:
         with Busy(window, "Receiving updates…") as busy:
             report = receive(window.db, [Path(p) for p in paths],
@@ -171,11 +171,6 @@ def refresh_from_master(window: MainWindow) -> None:
 
 
 # ---------------------------------------------------------------- helpers
-
-def _commit_typing(window: MainWindow) -> None:
-    for tab in window.plan_tabs():
-        tab.editor.details.commit_pending()
-
 
 def _current_plan(window: MainWindow) -> str | None:
     tab = window.current_plan_tab()
