@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from perfdesk.errors import NotFound, PerfDeskError
 from perfdesk.store.edits import TABLES
@@ -81,9 +81,11 @@ def pending(session: Session) -> list[ConflictView]:
 
 
 def pending_count(session: Session) -> int:
-    return len(session.exec(
-        select(SyncConflict.id).where(SyncConflict.resolved_at.is_(None))  # type: ignore[union-attr]
-    ).all())
+    """Counted in SQL: the status bar asks after every edit."""
+    return int(session.exec(
+        select(func.count()).select_from(SyncConflict)
+        .where(SyncConflict.resolved_at.is_(None))  # type: ignore[union-attr]
+    ).one())
 
 
 def _view(session: Session, conflict: SyncConflict) -> ConflictView:

@@ -41,7 +41,7 @@ def travelling(change: Change) -> BundleChange:
 
 
 def unsent_count(session: Session) -> int:
-    return len(sync_state.unsent(session, sync_state.own_id(session)))
+    return sync_state.count_unsent(session, sync_state.own_id(session))
 
 
 def unsent_on_a_copy(session: Session) -> int | None:
