@@ -142,19 +142,21 @@ class Applier:
     ) -> tuple[str, int | None]:
         if row is not None:
             return SAME, None
-        values = {k: column_value(model, k, v) for k, v in change.row_values().items()}
+        recorded = change.row_values()
+        values = {k: column_value(model, k, v) for k, v in recorded.items()}
         if not self._parents_here(model, values):
             return MISSING, None
         twin = self._same_meaning(model, change.table, values)
         if twin is not None:
             figure = FIGURE_FIELD.get(change.table)
-            incoming = change.row_values().get(figure) if figure else None
-            if figure is None or same_value(getattr(twin, figure), incoming) or self.local_wins:
-                if figure is not None and self.local_wins:
-                    self._set(twin, figure, values[figure])
-                    return APPLIED, None
+            if figure is None:
+                return SAME, None  # the same link: already here
+            if self.local_wins:
+                self._set(twin, figure, values[figure])
+                return APPLIED, None
+            if same_value(getattr(twin, figure), recorded.get(figure)):
                 return SAME, None
-            return CONFLICT, self._conflict(twin, figure, None, incoming, change)
+            return CONFLICT, self._conflict(twin, figure, None, recorded.get(figure), change)
         values["version"] = 1
         values["updated_at"] = self.now
         added = model(**values)
@@ -261,9 +263,9 @@ class Applier:
 def unknown_changes(session: Session, changes: list[BundleChange]) -> list[BundleChange]:
     """The changes this database has neither applied nor seen, in order, each once."""
     known = sync_state.known_change_ids(session, [c.id for c in changes])
-    fresh, taken = [], set(known)
+    fresh = []
     for change in changes:
-        if change.id not in taken:
-            taken.add(change.id)
+        if change.id not in known:
+            known.add(change.id)
             fresh.append(change)
     return fresh
