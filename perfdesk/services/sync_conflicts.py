@@ -91,9 +91,9 @@ def pending_count(session: Session) -> int:
 def _view(session: Session, conflict: SyncConflict) -> ConflictView:
     model = TABLES[conflict.table_name]
     row = session.get(model, conflict.row_id)
-    where, ref = describe(session, row) if row is not None else (conflict.table_name, "")
+    where, ref, context = (describe(session, row) if row is not None
+                           else (conflict.table_name, "", ""))
     master = as_text(getattr(row, conflict.field)) if row is not None else None
-    context = _context(session, row) if row is not None else ""
     assert conflict.id is not None
     return ConflictView(
         id=conflict.id, where=where, ref=ref, field=field_words(conflict.field),
@@ -103,48 +103,42 @@ def _view(session: Session, conflict: SyncConflict) -> ConflictView:
     )
 
 
-def _context(session: Session, row: Synced) -> str:
+def _owner(session: Session, row: Synced) -> tuple[Synced, str]:
+    """The action or measure that a step, figure or benchmark belongs to, and
+    which part of it the row is; any other row stands for itself."""
     if isinstance(row, Step):
-        row = session.get(Action, row.action_id) or row
+        action = session.get(Action, row.action_id)
+        return (action, "step") if action is not None else (row, "")
     if isinstance(row, MeasureValue | Benchmark):
-        row = session.get(Measure, row.measure_id) or row
-    if isinstance(row, Action):
-        return row.text
-    if isinstance(row, Measure):
-        return row.indicator
-    if isinstance(row, Priority):
-        return row.title
-    return ""
+        measure = session.get(Measure, row.measure_id)
+        what = row.period if isinstance(row, MeasureValue) else f"{row.comparator} {row.period}"
+        return (measure, what) if measure is not None else (row, "")
+    return row, ""
 
 
-def describe(session: Session, row: Synced) -> tuple[str, str]:
-    """Where a row sits, in the plan's own words, and its ref if it has one."""
+def describe(session: Session, row: Synced) -> tuple[str, str, str]:
+    """Where a row sits, in the plan's own words; its ref if it has one; and
+    what it is about (an action's or measure's own words), for a decision."""
     def plan_name(plan_id: str | None) -> str:
         plan = session.get(Plan, plan_id) if plan_id else None
         return plan.short_name if plan is not None else "?"
 
-    if isinstance(row, Step):
-        action = session.get(Action, row.action_id)
-        if action is not None:
-            return f"{plan_name(action.plan_id)}, action {action.ref}, step", action.ref
-    if isinstance(row, Lead):
-        return f"lead {row.name}", ""
-    if isinstance(row, Outcome):
-        return f"{plan_name(row.plan_id)}, outcome statement", ""
-    if isinstance(row, MeasureValue | Benchmark):
-        measure = session.get(Measure, row.measure_id)
-        if measure is not None:
-            what = row.period if isinstance(row, MeasureValue) else f"{row.comparator} {row.period}"
-            return f"{plan_name(measure.plan_id)}, measure {measure.ref}, {what}", measure.ref
-    if isinstance(row, Action):
-        return f"{plan_name(row.plan_id)}, action {row.ref}", row.ref
-    if isinstance(row, Measure):
-        return f"{plan_name(row.plan_id)}, measure {row.ref}", row.ref
-    if isinstance(row, Priority):
-        return f"{plan_name(row.plan_id)}, priority {row.ref}", row.ref
-    if isinstance(row, Plan):
-        return f"plan {row.short_name}", ""
-    return row.__tablename__.replace("_", " "), ""
+    owner, part = _owner(session, row)
+    part = f", {part}" if part else ""
+    if isinstance(owner, Action):
+        return f"{plan_name(owner.plan_id)}, action {owner.ref}{part}", owner.ref, owner.text
+    if isinstance(owner, Measure):
+        return (f"{plan_name(owner.plan_id)}, measure {owner.ref}{part}", owner.ref,
+                owner.indicator)
+    if isinstance(owner, Priority):
+        return f"{plan_name(owner.plan_id)}, priority {owner.ref}", owner.ref, owner.title
+    if isinstance(owner, Lead):
+        return f"lead {owner.name}", "", ""
+    if isinstance(owner, Outcome):
+        return f"{plan_name(owner.plan_id)}, outcome statement", "", ""
+    if isinstance(owner, Plan):
+        return f"plan {owner.short_name}", "", ""
+    return owner.__tablename__.replace("_", " "), "", ""
 
 
 def resolve(
