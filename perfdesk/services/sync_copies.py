@@ -11,7 +11,6 @@ then sees any collision). The laptop keeps its own identity throughout.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,15 +82,17 @@ def refresh(db_path: Path, master: Path, author: str = "") -> RefreshResult:
             finally:
                 laptop.close()
             return RefreshResult(db_path, 0, True)
-        master_ids = _change_ids(source)
+        master_family, master_ids = _master_facts(source)
         laptop = open_database(db_path, author=author)
         try:
             with laptop.read() as session:
                 own = sync_state.own_id(session)
-                if sync_state.family(session) != _family(source):
+                if sync_state.family(session) != master_family:
                     _refuse_other_master(session, own, master.name)
-                    master_ids |= {c.id for c in _all_changes(session)}  # nothing to keep
-                kept = [travelling(c) for c in _all_changes(session) if c.id not in master_ids]
+                    kept = []  # everything was sent to its own master: nothing to keep
+                else:
+                    kept = [travelling(c) for c in _all_changes(session)
+                            if c.id not in master_ids]
                 log_rows = [SyncExchange(**r.model_dump()) for r in sync_state.exchanges(session)]
         finally:
             laptop.close()
@@ -151,27 +152,15 @@ def _refuse_other_master(session: Session, own: str, name: str) -> None:
             "master first (Send my updates); nothing was changed.")
 
 
-def _family(path: Path) -> str:
-    """The master a database file belongs with (see `sync_state.family`)."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+def _master_facts(source: Path) -> tuple[str, set[str]]:
+    """The master's family, and every change it holds or has seen (and
+    perhaps decided against)."""
+    master = open_database(source, read_only=True)
     try:
-        row = conn.execute("SELECT value FROM sync_state WHERE key = ?",
-                           (sync_state.MASTER,)).fetchone()
-        if row and row[0]:
-            return str(row[0])
-        return str(conn.execute("SELECT id FROM database_info").fetchone()[0])
+        with master.read() as session:
+            return sync_state.family(session), sync_state.held_or_seen(session)
     finally:
-        conn.close()
-
-
-def _change_ids(path: Path) -> set[str]:
-    """Every change the master holds or has seen (and perhaps decided against)."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        held = {row[0] for row in conn.execute("SELECT id FROM change")}
-        return held | {row[0] for row in conn.execute("SELECT change_id FROM sync_seen")}
-    finally:
-        conn.close()
+        master.close()
 
 
 def _all_changes(session: Session) -> list[Change]:

@@ -80,5 +80,11 @@ def known_change_ids(session: Session, ids: list[str]) -> set[str]:
     return found
 
 
+def held_or_seen(session: Session) -> set[str]:
+    """Every change id this database has applied or seen."""
+    held = set(session.exec(select(Change.id)).all())
+    return held | set(session.exec(select(SyncSeen.change_id)).all())
+
+
 def exchanges(session: Session) -> list[SyncExchange]:
     return list(session.exec(select(SyncExchange).order_by(SyncExchange.at.desc())).all())  # type: ignore[attr-defined]
