@@ -63,7 +63,7 @@ class Tally:
 
     applied: int = 0
     same: int = 0
-    missing: int = 0
+    missing: int = 0  # still waiting for their row once every bundle was tried (receive)
     conflicts: list[int] = field(default_factory=list)  # SyncConflict ids, new or extended
 
     def count(self, outcome: str, conflict_id: int | None = None) -> None:
@@ -71,9 +71,7 @@ class Tally:
             self.applied += 1
         elif outcome == SAME:
             self.same += 1
-        elif outcome == MISSING:
-            self.missing += 1
-        elif conflict_id is not None and conflict_id not in self.conflicts:
+        elif outcome == CONFLICT and conflict_id is not None and conflict_id not in self.conflicts:
             self.conflicts.append(conflict_id)
 
 

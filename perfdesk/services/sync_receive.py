@@ -63,20 +63,20 @@ class ReceiveReport:
 def _retry(
     applier: Applier, bundles: list[Bundle], tallies: list[Tally],
     waiting: list[tuple[int, BundleChange]],
-) -> None:
+) -> list[tuple[int, BundleChange]]:
     """Bundles may come in any order: a change that waited for a row another
-    bundle brings is tried again until no more can be applied."""
+    bundle brings is tried again until no more can be applied. Returns the
+    changes still waiting."""
     while waiting:
         still: list[tuple[int, BundleChange]] = []
         for number, change in waiting:
             applier.bundle_id = bundles[number].bundle_id
-            tally = tallies[number]
-            tally.missing -= 1
-            if applier.apply(change, tally) == MISSING:
+            if applier.apply(change, tallies[number]) == MISSING:
                 still.append((number, change))
         if len(still) == len(waiting):
-            return
+            break
         waiting = still
+    return waiting
 
 
 def read_bundles(paths: Sequence[Path]) -> list[Bundle]:
@@ -139,7 +139,8 @@ def receive(
             tallies.append(tally)
             outcomes.append(BundleOutcome(bundle.source, bundle.author, bundle.database_name,
                                           len(bundle.changes), len(fresh), tally))
-        _retry(applier, bundles, tallies, waiting)
+        for number, _change in _retry(applier, bundles, tallies, waiting):
+            tallies[number].missing += 1
         applier.finish()
         for bundle, tally in zip(bundles, tallies, strict=True):
             session.add(SyncExchange(
