@@ -111,7 +111,8 @@ def _receive(db: Database, args: argparse.Namespace) -> int:
         print(f"Decided {len(new)} conflict{'' if len(new) == 1 else 's'}: "
               f"kept the {take.value}'s value.")
     with db.read() as session:
-        waiting = [c for c in pending(session) if c.id in new]
+        views = pending(session)
+    waiting = [c for c in views if c.id in new]
     if waiting:
         print(f"{len(waiting)} conflict{'' if len(waiting) == 1 else 's'} kept pending:")
         for view in waiting:
@@ -119,8 +120,7 @@ def _receive(db: Database, args: argparse.Namespace) -> int:
         print("Decide with `perfdesk sync resolve ID --take master|incoming` "
               "or in the window (File > Conflicts).")
         return EXIT_CONFLICTS
-    with db.read() as session:
-        older = len(pending(session))
+    older = len(views)
     if older:
         print(f"{older} conflict{'' if older == 1 else 's'} from earlier bundles "
               f"{'is' if older == 1 else 'are'} still pending: `perfdesk sync conflicts`.")
