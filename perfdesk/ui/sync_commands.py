@@ -13,16 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from perfdesk.errors import PerfDeskError
+from perfdesk.services.sync_bundle import SUFFIX
 from perfdesk.store.database import open_database
 from perfdesk.ui import ask
-from perfdesk.ui.file_commands import Busy
+from perfdesk.ui.file_commands import DB_FILTER, Busy
 
 if TYPE_CHECKING:
     from perfdesk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-BUNDLE_FILTER = "PerfDesk update bundles (*.perfdesk-updates);;All files (*)"
-DB_FILTER = "PerfDesk databases (*.sqlite *.db);;All files (*)"
+BUNDLE_FILTER = f"PerfDesk update bundles (*{SUFFIX});;All files (*)"
 
 
 def _file_name_part(text: str) -> str:
@@ -45,7 +45,7 @@ def send_updates(window: MainWindow) -> None:
             return
         everything = True
     who = _file_name_part(window.settings.user_name or "my")
-    suggested = f"{who}-updates-{dt.date.today():%Y-%m-%d}.perfdesk-updates"
+    suggested = f"{who}-updates-{dt.date.today():%Y-%m-%d}{SUFFIX}"
     path = ask.save_path(window, "Send my updates", BUNDLE_FILTER, suggested)
     if not path:
         return
