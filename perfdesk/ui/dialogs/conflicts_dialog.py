@@ -6,8 +6,9 @@ from the database after it, so what is shown is always what is pending."""
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -26,9 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from perfdesk.services.sync_conflicts import ConflictView, Take, local_time, pending, resolve
+from perfdesk.ui.editor.table_models import RowsModel
 from perfdesk.ui.ops import Operations
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 class Column(IntEnum):
@@ -39,46 +39,31 @@ class Column(IntEnum):
     WHEN = 4
 
 
-_HEADERS = ("#", "Where", "Field", "Incoming from", "Changed")
+class ConflictListModel(RowsModel):
+    """The pending conflicts, one row each."""
 
+    Column = Column
+    headers: ClassVar[dict[int, str]] = {
+        Column.NUMBER: "#", Column.WHERE: "Where", Column.FIELD: "Field",
+        Column.FROM: "Incoming from", Column.WHEN: "Changed",
+    }
 
-class ConflictListModel(QAbstractTableModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.views: list[ConflictView] = []
+    @property
+    def views(self) -> list[ConflictView]:
+        return list(self._rows)
 
-    def set_views(self, views: list[ConflictView]) -> None:
-        self.beginResetModel()
-        self.views = views
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.views)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(_HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
-                                               Qt.ItemDataRole.ToolTipRole):
+    def cell(self, row: ConflictView, column: Column, role: int) -> object:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        view = self.views[index.row()]
-        column = Column(index.column())
         if column == Column.NUMBER:
-            return str(view.id)
+            return str(row.id)
         if column == Column.WHERE:
-            return view.where
+            return row.where
         if column == Column.FIELD:
-            return view.field
+            return row.field
         if column == Column.FROM:
-            return view.incoming_author or "someone"
-        return f"{local_time(view.incoming_at):%d %b %Y %H:%M}"
+            return row.incoming_author or "someone"
+        return f"{local_time(row.incoming_at):%d %b %Y %H:%M}"
 
 
 def _pane(title: str, accessible: str, read_only: bool = True) -> tuple[QGroupBox, QPlainTextEdit]:
@@ -101,7 +86,7 @@ class ConflictsDialog(QDialog):
         self.ops = ops
         self.setWindowTitle("Conflicts to decide")
         self.resize(960, 620)
-        self.model = ConflictListModel(self)
+        self.model = ConflictListModel()
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Pending conflicts")
@@ -169,7 +154,7 @@ class ConflictsDialog(QDialog):
         return self.model.views[row] if 0 <= row < len(self.model.views) else None
 
     def reload(self, keep_row: int = 0) -> None:
-        self.model.set_views(self.ops.read(pending))
+        self.model.set_rows(self.ops.read(pending))
         count = len(self.model.views)
         if count:
             self.summary.setText(
