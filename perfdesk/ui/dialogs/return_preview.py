@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from perfdesk.services.returns_apply import Flag, ReturnItem, ReturnPreview
 from perfdesk.services.returns_read import ActionReturn
+from perfdesk.ui.editor.table_models import ROW_ROLE, RowsModel
 
 Index = QModelIndex | QPersistentModelIndex
 WRAP_ROWS = 500  # up to this many rows, long texts wrap; beyond, they are cut (tooltips hold all)
@@ -64,32 +65,23 @@ class PreviewRow:
     item: ReturnItem
 
 
-class ReturnItemsModel(QAbstractTableModel):
-    """Every item of every return, one row each, in file then sheet order."""
+class ReturnItemsModel(RowsModel):
+    """Every item of every return, one row each, in file then sheet order
+    (its ReturnItem under ROW_ROLE)."""
 
-    ItemRole = Qt.ItemDataRole.UserRole + 1
+    Column = Column
+    headers: ClassVar[dict[int, str]] = HEADERS
 
-    def __init__(self, previews: list[ReturnPreview], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, previews: list[ReturnPreview]) -> None:
+        super().__init__()
         self._rows = [PreviewRow(p.doc.source, item) for p in previews for item in p.items]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Column(section)]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = Column(index.column())
+        if role == ROW_ROLE and index.isValid() and 0 <= index.row() < len(self._rows):
+            return self._rows[index.row()].item
+        return super().data(index, role)
+
+    def cell(self, row: PreviewRow, column: Column, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and column is Column.FLAG:
             return FLAG_TIP[row.item.flag]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -105,8 +97,6 @@ class ReturnItemsModel(QAbstractTableModel):
             font.setItalic(row.item.flag is not Flag.NOT_LEAD)  # not added: set back
             font.setBold(row.item.flag is Flag.NOT_LEAD)  # your say is needed
             return font
-        if role == self.ItemRole:
-            return row.item
         return None
 
 
@@ -153,7 +143,7 @@ class ReturnPreviewDialog(QDialog):
         intro.setWordWrap(True)
         intro.setAccessibleName("About these returns")
 
-        self.model = ReturnItemsModel(previews, self)
+        self.model = ReturnItemsModel(previews)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("What the returns would add")
