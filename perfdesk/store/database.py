@@ -9,6 +9,7 @@ any error, with known SQLite failures turned into plain messages.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import sqlite3
@@ -22,6 +23,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, select
 
 from perfdesk import __version__
+from perfdesk.clock import Clock, system_clock
 from perfdesk.errors import (
     DatabaseBusy,
     DatabaseMissing,
@@ -55,6 +57,10 @@ class Database:
     author: str = ""
     warning: str = ""
     read_only_reason: str = ""
+    clock: Clock = system_clock  # "now" for backups and stamps; tests stop it
+
+    def now(self) -> dt.datetime:
+        return self.clock()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -118,6 +124,7 @@ def open_database(
     read_only: bool = False,
     author: str = "",
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    clock: Clock = system_clock,
 ) -> Database:
     """Open (and, if needed, create or migrate) a PerfDesk database.
 
@@ -127,6 +134,7 @@ def open_database(
     if "://" in text:
         engine = url_engine(text)
         db = _prepare(engine, text, None, read_only=read_only, author=author)
+        db.clock = clock
         db.read_only_reason = "it was opened read-only, as asked" if read_only else ""
         return db
     path = Path(text).expanduser()
@@ -161,6 +169,7 @@ def open_database(
     db = _prepare(engine, str(path), path, read_only=read_only, author=author)
     db.warning = warning
     db.read_only_reason = reason if read_only else ""
+    db.clock = clock
     return db
 
 
