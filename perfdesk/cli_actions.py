@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from perfdesk.clock import system_clock
 from perfdesk.domain.status import Status
 from perfdesk.domain.text import name_key, split_names
 from perfdesk.domain.timeframe import Timeframe
@@ -104,7 +105,7 @@ def parse_status(text: str) -> Status:
 
 def _update(db: Database, args: argparse.Namespace) -> int:
     status = parse_status(args.status)
-    reported_on = args.date or dt.date.today()
+    reported_on = args.date or system_clock().date()
     author = args.author if args.author is not None else db.author
     author = " ".join(author.split())
 

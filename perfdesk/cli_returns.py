@@ -4,11 +4,11 @@ heads of service who do not have PerfDesk."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from perfdesk.clock import system_clock
 from perfdesk.store.database import Database
 
 
@@ -40,7 +40,7 @@ def _returns(db: Database, args: argparse.Namespace) -> int:
 def _export(db: Database, args: argparse.Namespace) -> int:
     from perfdesk.services.returns_write import write_all_returns, write_return
 
-    today = dt.date.today()
+    today = system_clock().date()
     with db.read() as session:
         if args.all:
             args.out.mkdir(parents=True, exist_ok=True)

@@ -179,7 +179,7 @@ def import_workbook(window: MainWindow) -> None:
         return
     try:
         with Busy(window, f"Reading {Path(path).name}…"):
-            doc = read_workbook(Path(path))
+            doc = read_workbook(Path(path), window.today)
     except PerfDeskError as exc:
         ask.refuse(window, "Workbook not imported", str(exc))
         return

@@ -32,12 +32,13 @@ class FilterBar(QWidget):
     changed = Signal(object)  # ActionFilter
     cleared = Signal()
 
-    def __init__(self, stale_days: int = 30, parent: QWidget | None = None) -> None:
+    def __init__(self, today: dt.date, stale_days: int = 30,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.stale_days = stale_days
         self.my_leads: frozenset[str] = frozenset()
         self.priority: tuple[str, str] | None = None  # (id, label) chosen in the navigator
-        self._today = dt.date.today()
+        self._today = today
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find (Ctrl+F): ref, words, lead, update")

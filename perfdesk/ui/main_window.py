@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from perfdesk.clock import Clock, fixed_clock
 from perfdesk.errors import PerfDeskError
 from perfdesk.store import backup, queries
 from perfdesk.store.database import Database
@@ -46,10 +47,12 @@ def _returns() -> ModuleType:
 class MainWindow(QMainWindow):
     def __init__(self, db: Database, settings: Settings, today: dt.date | None = None,
                  log_path: Path | None = None) -> None:
+        """`today`: a day to stop the window's clock at (tests); otherwise the
+        window tells the time by the database's clock."""
         super().__init__()
         self.settings = settings
         self.log_path = log_path
-        self.today = today or dt.date.today()
+        self.clock: Clock = fixed_clock(today) if today else db.clock
         self.db: Database | None = None
         self.ops: Operations | None = None
         self.banner = QLabel()
@@ -91,6 +94,10 @@ class MainWindow(QMainWindow):
         self.set_database(db)
         self._restore_geometry()
 
+    @property
+    def today(self) -> dt.date:
+        return self.clock().date()
+
     # -- the database shown ------------------------------------------------
     def set_database(self, db: Database) -> None:
         """Show `db` (on start, or after File > Open / New)."""
@@ -98,7 +105,7 @@ class MainWindow(QMainWindow):
         if self.ops is not None:
             self.ops.deleteLater()
         self.db = db
-        self.ops = Operations(db, self.settings, self)
+        self.ops = Operations(db, self.settings, self, clock=self.clock)
         self.ops.undo_state.connect(self._update_undo)
         self.ops.changed.connect(self._on_changed)
         self.settings.remember_database(db.location)

@@ -10,6 +10,7 @@ nothing changes. Widgets never open sessions themselves: they read through
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import TypeVar
@@ -18,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 from sqlmodel import Session
 
+from perfdesk.clock import Clock
 from perfdesk.errors import DatabaseBusy, DatabaseReadOnly, PerfDeskError, StorageFailure
 from perfdesk.services.undo import UndoHistory
 from perfdesk.store.database import Database
@@ -33,13 +35,19 @@ class Operations(QObject):
     changed = Signal(object)  # Edit: what the last edit, undo or redo changed
     undo_state = Signal()  # the undo/redo labels changed
 
-    def __init__(self, db: Database, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, settings: Settings, parent: QWidget | None = None,
+                 clock: Clock | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.settings = settings
+        self.clock: Clock = clock or db.clock
         self.history = UndoHistory(db)
         self.last_error: PerfDeskError | None = None  # why the last edit was refused
         self._window = parent
+
+    def today(self) -> dt.date:
+        """Today by the window's clock (the one clock every view asks)."""
+        return self.clock().date()
 
     @property
     def author(self) -> str:

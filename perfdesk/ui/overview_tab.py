@@ -109,7 +109,7 @@ class OverviewTab(QWidget):
                  today: dt.date | None = None) -> None:
         super().__init__(parent)
         self.ops = ops
-        self._today = today  # None: the real date, read at each count
+        self._today = today  # None: the window's clock, read at each count
         self.view: Overview | None = None
         self.charts: dict[str, BarChart] = {}
         self._priorities: list[PriorityCounts] = []  # the priority chart's bars
@@ -231,7 +231,7 @@ class OverviewTab(QWidget):
     # -- reading -----------------------------------------------------------------
     @property
     def today(self) -> dt.date:
-        return self._today or dt.date.today()
+        return self._today or self.ops.today()
 
     @property
     def plan_id(self) -> str | None:

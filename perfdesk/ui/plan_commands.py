@@ -3,7 +3,6 @@ undoable edit through `Operations.run`."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from perfdesk.services import plan_care
@@ -197,7 +196,7 @@ def edit_plan(window: MainWindow) -> None:
         return
     plan = window.ops.read(lambda s: s.get(Plan, tab.plan_id))
     current = PlanValues(**{f.name: getattr(plan, f.name) for f in fields(PlanValues)})
-    values = ask_plan_details(window, current)
+    values = ask_plan_details(window, current, today=window.today)
     if values is None:
         return
     before, after = asdict(current), asdict(values)
@@ -212,7 +211,7 @@ def new_plan(window: MainWindow) -> None:
 
     if window.ops is None:
         return
-    values = ask_new_plan(window)
+    values = ask_new_plan(window, today=window.today)
     if values is None:
         return
     plan = window.ops.run(f"New plan {values.short_name}", lambda s: plan_care.create_blank_plan(
@@ -229,9 +228,9 @@ def roll_forward(window: MainWindow) -> None:
     tab = _tab(window)
     if tab is None or window.ops is None or tab.outline is None:
         return
-    today = dt.date.today()
+    today = window.today
     open_count = sum(1 for r in tab.model.all_rows() if not r.status.is_finished)
-    values = ask_roll_forward(window, tab.outline, open_count)
+    values = ask_roll_forward(window, tab.outline, open_count, today=today)
     if values is None:
         return
     author = window.settings.user_name

@@ -47,11 +47,11 @@ class PlanTab(QWidget):
         super().__init__(parent)
         self.ops = ops
         self.plan_id = plan_id
-        self.today = today or dt.date.today()
+        self.today = today or ops.today()
         self.outline: PlanOutline | None = None
 
         self.navigator = Navigator()
-        self.filters = FilterBar(ops.settings.stale_days)
+        self.filters = FilterBar(self.today, ops.settings.stale_days)
         self.filters.set_my_leads(ops.settings.my_leads)
         self.model = ActionTableModel(self.today)
         self.view = QTableView()

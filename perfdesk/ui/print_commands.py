@@ -4,7 +4,6 @@ through the system print dialog with a preview)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from html import escape
 from pathlib import Path
@@ -55,11 +54,11 @@ def print_pack(window: MainWindow) -> Path | None:
 
     if window.ops is None:
         return None
-    options = ask_pack(window, _choices(window))
+    options = ask_pack(window, _choices(window), today=window.today)
     if options is None:
         return None
     stem = "board-pack" if not options.lead else f"actions-{options.lead}"
-    suggested = f"{stem}-{(options.as_at or dt.date.today()).isoformat()}.pdf"
+    suggested = f"{stem}-{(options.as_at or window.today).isoformat()}.pdf"
     target = ask.save_path(window, "Save the pack as", "PDF (*.pdf)", suggested)
     if not target:
         return None
@@ -123,7 +122,7 @@ def table_document(window: MainWindow) -> QTextDocument | None:
         else:
             body.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
     html = (
-        f"<h2>{title}</h2><p>{escape(filters)} · printed {nice_date(dt.date.today())}</p>"
+        f"<h2>{title}</h2><p>{escape(filters)} · printed {nice_date(window.today)}</p>"
         "<table border='1' cellspacing='0' cellpadding='3' width='100%'>"
         "<tr>" + "".join(f"<th align='left'>{h}</th>" for h in heads) + "</tr>"
         + "".join(body) + "</table>"

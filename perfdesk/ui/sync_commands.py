@@ -7,7 +7,6 @@ by its service, runs behind a progress dialog, and reloads every tab after.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,7 +44,7 @@ def send_updates(window: MainWindow) -> None:
             return
         everything = True
     who = _file_name_part(window.settings.user_name or "my")
-    suggested = f"{who}-updates-{dt.date.today():%Y-%m-%d}{SUFFIX}"
+    suggested = f"{who}-updates-{window.today:%Y-%m-%d}{SUFFIX}"
     path = ask.save_path(window, "Send my updates", BUNDLE_FILTER, suggested)
     if not path:
         return
@@ -123,7 +122,7 @@ def publish_master(window: MainWindow) -> None:
     if db is None or db.path is None:
         ask.refuse(window, "Not published", "Only a database file can be published.")
         return
-    suggested = f"{db.path.stem}-master-{dt.date.today():%Y-%m-%d}.sqlite"
+    suggested = f"{db.path.stem}-master-{window.today:%Y-%m-%d}.sqlite"
     path = ask.save_path(window, "Publish the master for laptops", DB_FILTER, suggested)
     if not path:
         return

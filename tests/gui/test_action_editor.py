@@ -97,7 +97,7 @@ def test_an_update_changes_the_status_and_undo_withdraws_it(
     assert editor.header_text() == "1.2 · ○ Not started"
     asked = []
 
-    def answer(parent, current_status, user, action_ref=""):  # type: ignore[no-untyped-def]
+    def answer(parent, current_status, user, action_ref="", *, today):  # type: ignore[no-untyped-def]
         asked.append((current_status, user, action_ref))
         return UpdateValues(Status.AT_RISK, dt.date(2026, 11, 2), "Data shared monthly", "Audit")
 
@@ -131,7 +131,7 @@ def test_ctrl_u_opens_the_update_dialog(
 ) -> None:
     editor = open_editor(qtbot, ops, action_id(demo_db, "Children's Services", "1.3"))
     asked = []
-    monkeypatch.setattr(update_dialog, "ask_update", lambda *args: asked.append(args))
+    monkeypatch.setattr(update_dialog, "ask_update", lambda *args, **kw: asked.append(args))
     editor.details.ref.setFocus()
     qtbot.waitUntil(editor.details.ref.hasFocus)
     qtbot.keyClick(editor.details.ref, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
@@ -400,14 +400,15 @@ def test_every_control_has_an_accessible_name_and_a_label_or_tip(
 
 
 def test_the_update_dialog_collects_values(qtbot) -> None:
-    dialog = UpdateDialog(None, Status.AT_RISK, USER, "1.2")
+    dialog = UpdateDialog(None, Status.AT_RISK, USER, "1.2", today=dt.date(2026, 11, 20))
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
     dialog.activateWindow()
     qtbot.waitUntil(dialog.done_text.hasFocus)  # what was done is typed first
     assert dialog.status.currentData() is Status.AT_RISK
-    assert dialog.reported_on.date() == QDate.currentDate()
+    assert dialog.reported_on.date() == QDate(2026, 11, 20)  # today by the window's clock
+    assert dialog.reported_on.maximumDate() == QDate(2026, 11, 20)  # never in the future
     assert dialog.author.text() == USER
     dialog.status.setCurrentIndex(dialog.status.findData(Status.COMPLETE))
     qtbot.keyClicks(dialog.done_text, "Finished the audit")

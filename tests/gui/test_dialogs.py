@@ -211,7 +211,7 @@ def test_roll_forward_explains_and_suggests_the_next_plan(
 def test_plan_details_edit_every_field(qtbot, tmp_path: Path) -> None:
     start = PlanValues("Partnership Action Plan", "Partnership", "Devon", "Board", "",
                        "Draft", dt.date(2023, 4, 1), dt.date(2024, 3, 31), "")
-    dialog = opened(qtbot, PlanDetailsDialog(None, start))
+    dialog = opened(qtbot, PlanDetailsDialog(None, start, today=dt.date(2023, 10, 2)))
     assert dialog.values() == start and dialog.ok.isEnabled()
     dialog.title.clear()
     assert dialog.message.text() == "Enter a title for the plan."

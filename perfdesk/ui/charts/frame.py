@@ -65,13 +65,16 @@ def calendar_years(series: MeasureSeries) -> bool:
     return bool(ends) and all((d.month, d.day) == (12, 31) for d in ends)
 
 
-def frame_for(series: MeasureSeries, today: dt.date | None = None) -> Frame:
+NEUTRAL_DAY = dt.date(2000, 1, 1)  # centre of a chart with no dates (its date axis is hidden)
+
+
+def frame_for(series: MeasureSeries) -> Frame:
     dates = all_dates(series)
     period = PERIOD_DAYS[series.frequency]
     if dates:
         lo, hi = to_x(min(dates)), to_x(max(dates))
     else:  # a baseline or target with no dates: the lines run across a neutral span
-        lo = hi = to_x(today or dt.date.today())
+        lo = hi = to_x(NEUTRAL_DAY)
     if hi - lo < 4 * period:
         middle = (lo + hi) / 2
         lo, hi = middle - 2 * period, middle + 2 * period

@@ -138,8 +138,7 @@ def combo(items: Sequence[tuple[str, str]], current: str | None) -> QComboBox:
     return combo
 
 
-def date_edit(day: dt.date | None) -> QDateEdit:
-    day = day or dt.date.today()
+def date_edit(day: dt.date) -> QDateEdit:
     edit = QDateEdit(QDate(day.year, day.month, day.day))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(DATE_FORMAT)

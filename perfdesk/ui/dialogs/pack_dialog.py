@@ -29,10 +29,9 @@ class PackChoices:
 
 class PackDialog(FormDialog):
     def __init__(self, parent: QWidget | None, choices: PackChoices,
-                 default_marking: str | None = None, today: dt.date | None = None) -> None:
+                 default_marking: str | None = None, *, today: dt.date) -> None:
         super().__init__(parent, "Print pack", width_chars=60)
         self.choices = choices
-        today = today or dt.date.today()
         self.intro("A PDF pack for the board or for a head of service, ready to print. "
                    "It opens in your PDF viewer when it is made.")
         self.scope = self.row("&Covers:", QComboBox(), "What the pack covers")
@@ -111,6 +110,6 @@ class PackDialog(FormDialog):
 
 
 def ask_pack(parent: QWidget | None, choices: PackChoices,
-             default_marking: str | None = None) -> PackOptions | None:
-    dialog = PackDialog(parent, choices, default_marking)
+             default_marking: str | None = None, *, today: dt.date) -> PackOptions | None:
+    dialog = PackDialog(parent, choices, default_marking, today=today)
     return dialog.values() if run_form(dialog) else None

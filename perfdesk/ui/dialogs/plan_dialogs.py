@@ -218,14 +218,14 @@ class NewPlanValues:
 
 
 class NewPlanDialog(_PlanForm):
-    def __init__(self, parent: QWidget | None, organisation: str = "",
-                 today: dt.date | None = None) -> None:
+    def __init__(self, parent: QWidget | None, organisation: str = "", *,
+                 today: dt.date) -> None:
         super().__init__(parent, "New plan")
         self.title_rows("", "")
         self.organisation = self.row("&Organisation:", QLineEdit(organisation), "Organisation")
         self.board = self.row("&Board:", QLineEdit(), "Board",
                               "The board the plan reports to")
-        self.period_rows(*financial_year(today or dt.date.today()))
+        self.period_rows(*financial_year(today))
         self._suggesting = True  # the short name follows the title until edited
         self.title.textEdited.connect(self._suggest)
         self.short_name.textEdited.connect(self._stop_suggesting)
@@ -246,8 +246,9 @@ class NewPlanDialog(_PlanForm):
         )
 
 
-def ask_new_plan(parent: QWidget | None, organisation: str = "") -> NewPlanValues | None:
-    dialog = NewPlanDialog(parent, organisation)
+def ask_new_plan(parent: QWidget | None, organisation: str = "", *,
+                 today: dt.date) -> NewPlanValues | None:
+    dialog = NewPlanDialog(parent, organisation, today=today)
     return dialog.values() if run_form(dialog) else None
 
 
@@ -261,11 +262,11 @@ class RollValues:
 
 
 class RollForwardDialog(_PlanForm):
-    def __init__(self, parent: QWidget | None, outline: PlanOutline, open_count: int,
-                 today: dt.date | None = None) -> None:
+    def __init__(self, parent: QWidget | None, outline: PlanOutline, open_count: int, *,
+                 today: dt.date) -> None:
         super().__init__(parent, f"Roll {outline.short_name} forward", width_chars=76)
         self.outline, self.open_count = outline, open_count
-        self.today = today or dt.date.today()
+        self.today = today
         old_end = period_end_of(outline.period)
         start = old_end + dt.timedelta(days=1) if old_end else self.today
         self.explain = self.intro("")
@@ -299,10 +300,10 @@ class RollForwardDialog(_PlanForm):
 
 
 def ask_roll_forward(
-    parent: QWidget | None, outline: PlanOutline, open_count: int
+    parent: QWidget | None, outline: PlanOutline, open_count: int, *, today: dt.date
 ) -> RollValues | None:
     """`open_count`: how many actions are open today."""
-    dialog = RollForwardDialog(parent, outline, open_count)
+    dialog = RollForwardDialog(parent, outline, open_count, today=today)
     return dialog.values() if run_form(dialog) else None
 
 
@@ -320,7 +321,8 @@ class PlanValues:
 
 
 class PlanDetailsDialog(_PlanForm):
-    def __init__(self, parent: QWidget | None, values: PlanValues) -> None:
+    def __init__(self, parent: QWidget | None, values: PlanValues, *,
+                 today: dt.date) -> None:
         super().__init__(parent, f"Plan details: {values.short_name}", width_chars=76)
         self.title_rows(values.title, values.short_name)
         self.organisation = self.row("&Organisation:", QLineEdit(values.organisation),
@@ -338,7 +340,7 @@ class PlanDetailsDialog(_PlanForm):
         self.has_period = self.row("&Period:", QCheckBox("The plan covers a set period"),
                                    "The plan covers a set period")
         self.has_period.setChecked(has_period)
-        start = values.period_start or financial_year(dt.date.today())[0]
+        start = values.period_start or financial_year(today)[0]
         self.period_rows(start, values.period_end or year_after(start))
         self.description = self.row(
             "&Description:", text_box(values.description, 4), "Description",
@@ -367,6 +369,7 @@ class PlanDetailsDialog(_PlanForm):
         )
 
 
-def ask_plan_details(parent: QWidget | None, values: PlanValues) -> PlanValues | None:
-    dialog = PlanDetailsDialog(parent, values)
+def ask_plan_details(parent: QWidget | None, values: PlanValues, *,
+                     today: dt.date) -> PlanValues | None:
+    dialog = PlanDetailsDialog(parent, values, today=today)
     return dialog.values() if run_form(dialog) else None

@@ -40,7 +40,7 @@ def status_icon(status: Status) -> QIcon:
 
 class UpdateDialog(QDialog):
     def __init__(self, parent: QWidget | None, current_status: Status, user: str,
-                 action_ref: str = "") -> None:
+                 action_ref: str = "", *, today: dt.date) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Add update to action {action_ref}" if action_ref else "Add update")
         self.setAccessibleName(self.windowTitle())
@@ -53,10 +53,10 @@ class UpdateDialog(QDialog):
         self.status.setAccessibleName("Status")
         self.status.setToolTip("The action's status as of this update")
 
-        self.reported_on = QDateEdit(QDate.currentDate())
+        self.reported_on = QDateEdit(QDate(today))
         self.reported_on.setCalendarPopup(True)
         self.reported_on.setDisplayFormat(DATE_FORMAT)
-        self.reported_on.setMaximumDate(QDate.currentDate())
+        self.reported_on.setMaximumDate(QDate(today))
         self.reported_on.setAccessibleName("Date of the update")
         self.reported_on.setToolTip("The date the progress is reported as at (today or earlier)")
 
@@ -116,9 +116,9 @@ class UpdateDialog(QDialog):
 
 
 def ask_update(parent: QWidget | None, current_status: Status, user: str,
-               action_ref: str = "") -> UpdateValues | None:
+               action_ref: str = "", *, today: dt.date) -> UpdateValues | None:
     """Ask for a progress update; None when cancelled."""
-    dialog = UpdateDialog(parent, current_status, user, action_ref)
+    dialog = UpdateDialog(parent, current_status, user, action_ref, today=today)
     try:
         return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
     finally:

@@ -242,7 +242,7 @@ class DetailsPage(QWidget):
             return
         # A date is wanted: suggest today; it is saved when the user leaves the box.
         with QSignalBlocker(self.due):
-            self.due.setDate(QDate.currentDate())
+            self.due.setDate(QDate(self.ops.today()))
         self.due.setEnabled(not self._read_only)
         self.due.setFocus()
 

@@ -129,7 +129,8 @@ class UpdatesPage(QWidget):
         detail = self._detail
         if detail is None or self._read_only:
             return
-        values = update_dialog.ask_update(self, detail.status, self.ops.author, detail.ref)
+        values = update_dialog.ask_update(self, detail.status, self.ops.author, detail.ref,
+                                          today=self.ops.today())
         if values is None:
             return
         author = self.ops.author

@@ -161,7 +161,7 @@ class FiguresPage(QWidget):
         super().__init__(parent)
         self.ops = ops
         self.detail: MeasureDetail | None = None
-        self.today = dt.date.today()
+        self.today = ops.today()
         self.model = FiguresModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)

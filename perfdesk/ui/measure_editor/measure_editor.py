@@ -4,7 +4,6 @@ measure after any edit that may have changed it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -37,7 +36,7 @@ class MeasureEditor(QWidget):
     def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ops = ops
-        self.today = dt.date.today()
+        self.today = ops.today()
         self.detail: MeasureDetail | None = None
         self._measure_id: str | None = None
         self.title = QLabel()

@@ -75,9 +75,9 @@ class ActionTableModel(GroupedTableModel[ActionRow]):
     headers = HEADERS
     noun = ("action", "actions")
 
-    def __init__(self, today: dt.date | None = None) -> None:
+    def __init__(self, today: dt.date) -> None:
         super().__init__()
-        self.today = today or dt.date.today()
+        self.today = today
         self._all: list[ActionRow] = []
         self._filter = ActionFilter(today=self.today)
         self._sort: tuple[Column, Qt.SortOrder] | None = None
