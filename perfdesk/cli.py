@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from perfdesk import __version__, cli_actions, cli_backup, cli_returns, cli_sync
+from perfdesk.clock import system_clock
 from perfdesk.errors import PerfDeskError, ValidationFailed
 from perfdesk.paths import default_database
 from perfdesk.services.pack_model import MARKINGS
@@ -136,7 +137,7 @@ def _run(args: argparse.Namespace) -> int:
         # Check the workbook before a database is created or opened for it.
         from perfdesk.services.workbook_read import read_workbook
 
-        args.document = read_workbook(args.workbook)
+        args.document = read_workbook(args.workbook, system_clock().date())
     if not cli_sync.opens_database(args):
         return cli_sync.refresh_without_open(args, args.db or str(default_database()), _user())
     db = open_database(args.db or default_database(), create=creates,
@@ -206,7 +207,7 @@ def _export_actions(db, args) -> int:  # type: ignore[no-untyped-def]
 
     with db.read() as session:
         plan = find_plan(session, args.plan)
-        rows = action_rows(session, plan.id, dt.date.today())
+        rows = action_rows(session, plan.id, system_clock().date())
     write_actions_csv(rows, args.out)
     print(f"exported {len(rows)} actions of {plan.short_name!r} to {args.out}")
     return EXIT_OK
@@ -257,7 +258,7 @@ def _pack(db, args) -> int:  # type: ignore[no-untyped-def]
         marking=args.marking, landscape=args.landscape, history=args.history, board=args.board,
     )
     with db.read() as session:
-        data = pack_data(session, options, dt.date.today())
+        data = pack_data(session, options, system_clock().date())
     try:
         from perfdesk.reports.pack import build_pack
     except ImportError as exc:  # the renderer or reportlab missing; anything else is a bug

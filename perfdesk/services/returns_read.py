@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from perfdesk.clock import system_clock
 from perfdesk.domain.status import STATUS_LABELS, Status
 from perfdesk.errors import Problem, ValidationFailed
 from perfdesk.services.workbook_format import Column, Sheet, header_key
@@ -138,7 +139,7 @@ def read_return(path: Path, today: dt.date | None = None) -> ReturnDoc:
             )))  # fmt: skip
             rows[sheet.name] = None  # not read row by row
     fields = _fields(rows[RETURN.name], problems)
-    day = today or dt.date.today()
+    day = today or system_clock().date()
     doc = ReturnDoc(
         source=path.name,
         lead=fields.get(header_key(ReturnField.LEAD), ""),

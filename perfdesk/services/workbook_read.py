@@ -9,6 +9,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from perfdesk.clock import system_clock
 from perfdesk.domain import plan_document as pd
 from perfdesk.domain.dates import parse_by_when
 from perfdesk.domain.measures import Frequency, Polarity, Unit
@@ -29,10 +30,13 @@ log = logging.getLogger(__name__)
 Refs = dict[str, str] | None  # name_key(ref) -> ref as defined; None: sheet unusable
 
 
-def read_workbook(path: Path) -> pd.PlanDocument:
+def read_workbook(path: Path, today: dt.date | None = None) -> pd.PlanDocument:
     """The plan in the workbook. Raises ValidationFailed listing every problem,
-    or PerfDeskError when the file is not a workbook or is unsafe to open."""
-    reader = _Reader(open_xlsx(path))
+    or PerfDeskError when the file is not a workbook or is unsafe to open.
+
+    An update with no date is dated `today` (the caller's; by default the
+    system clock's, read once through `perfdesk.clock`)."""
+    reader = _Reader(open_xlsx(path), today or system_clock().date())
     doc = reader.read()
     if reader.problems:
         log.info("refused %s: %d problems", path, len(reader.problems))
@@ -41,8 +45,9 @@ def read_workbook(path: Path) -> pd.PlanDocument:
 
 
 class _Reader:
-    def __init__(self, workbook: Workbook) -> None:
+    def __init__(self, workbook: Workbook, today: dt.date) -> None:
         self.wb = workbook
+        self.today = today
         self.problems: list[Problem] = []
         self.priorities: Refs = {}
         self.actions: Refs = {}
@@ -202,8 +207,7 @@ class _Reader:
         self.actions = refs
         return result
 
-    @staticmethod
-    def _update(row: Row) -> pd.UpdateDoc | None:
+    def _update(self, row: Row) -> pd.UpdateDoc | None:
         """The latest progress update: any status but Not started, or any text
         or date, makes one; a plain Not started is no update."""
         status = row.parse(ActionCol.STATUS, Status.parse, Status.NOT_STARTED)
@@ -215,7 +219,7 @@ class _Reader:
             return None
         if status is Status.NOT_STARTED and not (done or next_steps or author or reported):
             return None
-        return pd.UpdateDoc(reported or dt.date.today(), status, done, next_steps, author)
+        return pd.UpdateDoc(reported or self.today, status, done, next_steps, author)
 
     def _steps(self, actions: dict[str, pd.ActionDoc]) -> None:
         for row in self._rows(f.STEPS) or []:
