@@ -1,6 +1,11 @@
 """The `perfdesk` command: no subcommand opens the window; a subcommand works
 headless. Exit status: 0 done, 1 refused (one line per problem on stderr),
-2 wrong usage, 3 conflicts kept pending (sync receive)."""
+or stopped by an unexpected problem (one line saying so and where the log
+with the details is), 2 wrong usage, 3 conflicts kept pending (sync receive).
+
+Commands that only read (`READ_ONLY_COMMANDS`) open the database read-only,
+so they never change it. Every file the process makes is owner-only: `main`
+tightens the umask to take away group and other access (see `owner_only`)."""
 
 from __future__ import annotations
 
@@ -9,8 +14,10 @@ import datetime as dt
 import getpass
 import json
 import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from perfdesk import __version__, cli_actions, cli_backup, cli_returns, cli_sync
@@ -98,7 +105,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextmanager
+def owner_only() -> Iterator[None]:
+    """Files and folders made inside are owner-only (0600 and 0700 on Linux
+    and macOS) and never looser than the user's own umask: the database and
+    SQLite's -wal/-shm/-journal, backups, the log, settings, exports, bundles,
+    returns and packs all inherit it. Windows has no umask (nothing to do)."""
+    if not hasattr(os, "umask"):
+        yield
+        return
+    old = os.umask(0o077)
+    os.umask(old | 0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    with owner_only():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     # Defaults live in the namespace, not on the shared options, so an option
     # given before the command (`perfdesk --db X plans`) is not reset by it.
     defaults = argparse.Namespace(db=None, read_only=False, verbose=False)
@@ -108,12 +137,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.pairs += extra  # FIELD=VALUE pairs on both sides of --reason
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s: %(message)s")
+    from perfdesk import log as logs
+
+    logs.configure(args.verbose)  # plain lines on the terminal; tracebacks go to the log file
     if args.command is None:
         from perfdesk.ui.app import run_gui
 
         return run_gui(args.db, read_only=args.read_only)
+    from perfdesk.paths import log_file
+
+    log_path = logs.to_file(log_file())  # opened only if something is logged
     try:
         return _run(args)
     except BrokenPipeError:  # output piped into `head` and the like
@@ -127,6 +160,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PerfDeskError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print(f"Stopped. {_what_changed(args)}", file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as exc:  # the last resort: a bug, logged, and told in one line
+        log.critical("Unexpected error running perfdesk %s", args.command, exc_info=exc,
+                     extra={logs.FILE_ONLY: True})  # the terminal gets the line below
+        where = (f"details are in {log_path}" if log_path is not None and log_path.is_file()
+                 else "details could not be written to a log file")
+        print(f"PerfDesk hit an unexpected problem ({type(exc).__name__}); "
+              f"{_what_changed(args)} {where}.", file=sys.stderr)
+        return EXIT_REFUSED
+
+
+READ_ONLY_COMMANDS = ("plans", "measures", "check", "export-plan", "export-actions", "pack",
+                      "backups", "sync conflicts", "returns export")
+
+
+def only_reads(args: argparse.Namespace) -> bool:
+    """Does this command only read the database? (`backups --keep-*` changes
+    the keep.json beside the backups, not the database.)"""
+    verb = getattr(args, "sync_command", None) or getattr(args, "returns_command", None)
+    return args.command in READ_ONLY_COMMANDS or f"{args.command} {verb}" in READ_ONLY_COMMANDS
+
+
+def _what_changed(args: argparse.Namespace) -> str:
+    db = getattr(args, "opened", None)
+    if db is None or db.read_only or not db.writes:
+        return "nothing was changed in the database;"
+    return "the changes it had finished were saved;"
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -141,8 +203,8 @@ def _run(args: argparse.Namespace) -> int:
     if not cli_sync.opens_database(args):
         return cli_sync.refresh_without_open(args, args.db or str(default_database()), _user())
     db = open_database(args.db or default_database(), create=creates,
-                       read_only=args.read_only or args.command == "pack",  # a pack only reads
-                       author=_user())
+                       read_only=args.read_only or only_reads(args), author=_user())
+    args.opened = db  # for the last-resort handler: did anything change?
     if db.warning:
         print(f"warning: {db.warning}", file=sys.stderr)
     try:

@@ -9,6 +9,7 @@ import platformdirs
 
 APP_NAME = "PerfDesk"
 DB_ENV = "PERFDESK_DB"
+LOG_ENV = "PERFDESK_LOG"
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -39,5 +40,8 @@ def default_database() -> str:
 
 
 def log_file() -> Path:
-    """The window's log: what happened, and the traceback of any crash."""
+    """The log of the window and the command line: what happened, and the
+    traceback of any crash. $PERFDESK_LOG names another file (tests use it)."""
+    if os.environ.get(LOG_ENV):
+        return Path(os.environ[LOG_ENV])
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)) / "perfdesk.log"

@@ -20,9 +20,11 @@ WRITE_OPTION = "perfdesk_write"
 
 
 def sqlite_engine(
-    path: Path, read_only: bool = False, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
+    path: Path, read_only: bool = False, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    uri: str | None = None,
 ) -> Engine:
-    uri = f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rwc'}"
+    """`uri`, when given, is how to open `path` (e.g. `database.read_only_uri`)."""
+    uri = uri or f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rwc'}"
 
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(

@@ -1,10 +1,12 @@
 """The crash handler: an error nobody expected is logged with its traceback
-and shown in a dialog that says where the log is, instead of the app
-vanishing. Known problems never get here; they are refused in plain words
+(to the log file: the terminal gets one plain line, see `perfdesk.log`) and
+shown in a dialog that says where the log is, instead of the app vanishing.
+Known problems never get here; they are refused in plain words
 where they happen."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import traceback
@@ -39,8 +41,10 @@ class CrashHandler:
             if QApplication.instance() is None or self._showing:
                 return  # no window to show it in, or one crash dialog is open already
             self._show("".join(traceback.format_exception(kind, error, trace)))
-        except Exception:  # the crash handler itself must never crash
-            sys.__excepthook__(kind, error, trace)
+        except Exception:  # the crash handler itself must never crash, nor print a traceback
+            with contextlib.suppress(Exception):
+                sys.stderr.write(f"PerfDesk hit an unexpected problem ({kind.__name__}). "
+                                 f"{crash_message(self.log_path).split('. ', 1)[1]}\n")
 
     def _show(self, details: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Critical, "PerfDesk: unexpected problem",
