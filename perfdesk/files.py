@@ -1,5 +1,11 @@
 """Writing a file the user asked for without ever leaving half of one:
-write a temporary file in the same folder, make it durable, then replace."""
+write a temporary file in the same folder, make it durable, then replace.
+
+The file is owner-only: `mkstemp` makes it 0600 (less, if the user's umask
+takes more away), and it keeps that mode when it replaces an existing file,
+whatever that file's mode was: every file PerfDesk writes is owner-only, so
+a re-export never widens or keeps wider access than PerfDesk gives. Share a
+file on purpose by copying it somewhere shared."""
 
 from __future__ import annotations
 
@@ -31,7 +37,6 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], None], *,
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
