@@ -20,12 +20,15 @@ from perfdesk import __version__
 from perfdesk.errors import Problem, ValidationFailed
 from perfdesk.files import write_atomically
 from perfdesk.store.edits import TABLES
-from perfdesk.store.values import column_value
+from perfdesk.store.values import column_value, control_character
 
 FORMAT = "PerfDesk update bundle"
 FORMAT_VERSION = 1
 SUFFIX = ".perfdesk-updates"
 MAX_BYTES = 512 * 1024 * 1024
+MAX_CHANGES = 500_000  # a term of a busy service is tens of thousands (docs/bundle-format.md)
+# Figures that count things (docs/workbook-format.md, Values): never below zero.
+COUNT_FIELDS = {"measure_value": frozenset({"numerator", "denominator"})}
 KINDS = frozenset({"insert", "update", "delete", "restore"})
 UNSENT_FIELDS = frozenset({"id", "version", "updated_at"})
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -122,6 +125,10 @@ def _load(path: Path, source: str) -> dict[str, Any]:
         raw = path.read_bytes()
     except OSError as exc:
         raise _refuse(source, f"it cannot be read ({exc.strerror})") from exc
+    # Cheap before parsing: every change names its row once, so more row ids
+    # than the limit is more changes than the limit (checked again after).
+    if raw.count(b'"row_id"') > MAX_CHANGES:
+        raise _too_many(source)
     try:
         body = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -129,6 +136,9 @@ def _load(path: Path, source: str) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise _refuse(source, "it is not a whole PerfDesk update bundle (cut short or "
                               f"not one: {exc.msg} at character {exc.pos})") from exc
+    except RecursionError as exc:  # [[[[...]]]] nested deeper than Python reads
+        raise _refuse(source, "it is damaged: it is not a PerfDesk update bundle "
+                              "(its JSON is nested far too deeply)") from exc
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         raise _refuse(source, "it is not a PerfDesk update bundle")
     version = body.get("format_version")
@@ -145,7 +155,14 @@ def _load(path: Path, source: str) -> dict[str, Any]:
             raise _refuse(source, f"its {key.replace('_', ' ')} is missing")
     if not isinstance(body.get("changes"), list):
         raise _refuse(source, "it holds no list of changes")
+    if len(body["changes"]) > MAX_CHANGES:
+        raise _too_many(source)
     return body
+
+
+def _too_many(source: str) -> ValidationFailed:
+    return _refuse(source, f"it holds more than {MAX_CHANGES:,} changes, more than any "
+                           "bundle PerfDesk sends: check that this is the right file")
 
 
 def _change(item: Any, where: str, problems: list[Problem]) -> BundleChange | None:
@@ -162,11 +179,15 @@ def _change(item: Any, where: str, problems: list[Problem]) -> BundleChange | No
         return None
     text_fields = ("id", "table", "row_id", "kind", "field", "author", "changed_at",
                    "database_id")
-    if any(not isinstance(getattr(change, f), str) for f in text_fields) or any(
-        v is not None and not isinstance(v, str) for v in (change.old, change.new)
-    ) or not isinstance(change.base_version, int):
-        bad("a field has the wrong type")
+    wrong = [f for f in text_fields if not isinstance(getattr(change, f), str)]
+    wrong += [f for f in ("old", "new") if not isinstance(getattr(change, f), str | None)]
+    if not isinstance(change.base_version, int) or isinstance(change.base_version, bool):
+        wrong.append("base_version")
+    if wrong:
+        bad(f"a field has the wrong type ({', '.join(wrong)})")
         return None
+    where = f"{where} ({change.id}, {change.table}"
+    where += f" {change.field})" if change.field else ")"
     model = TABLES.get(change.table)
     if model is None:
         bad(f"unknown table {change.table!r}")
@@ -186,7 +207,7 @@ def _change(item: Any, where: str, problems: list[Problem]) -> BundleChange | No
     if change.kind == "insert":
         try:
             values = change.row_values()
-        except (json.JSONDecodeError, TypeError, ValueError):
+        except (json.JSONDecodeError, TypeError, ValueError, RecursionError):
             bad("the added row is not readable")
             return None
         unknown = set(values) - columns
@@ -194,16 +215,28 @@ def _change(item: Any, where: str, problems: list[Problem]) -> BundleChange | No
             bad(f"the added {change.table} row does not fit this PerfDesk "
                 f"({', '.join(sorted(unknown)) or 'wrong id'})")
             return None
+        if any(not isinstance(v, str | None) for v in values.values()):
+            bad("the added row is not readable (a value that is not text)")
+            return None
         pairs = list(values.items())
     elif change.field not in columns or change.field in UNSENT_FIELDS:
         bad(f"{change.table} has no field {change.field!r} that can change")
         return None
     else:
         pairs = [(change.field, change.old), (change.field, change.new)]
+    counts = COUNT_FIELDS.get(change.table, frozenset())
     for field, text in pairs:
+        what = field.replace('_', ' ')
         try:
-            column_value(model, field, text)
-        except (ValueError, TypeError):
-            bad(f"{text!r} is not a valid {field.replace('_', ' ')}")
+            value = column_value(model, field, text)
+        except (ValueError, TypeError, OverflowError):
+            bad(f"{change.table} {what}: {text!r} is not a valid {what}")
+            return None
+        if isinstance(value, str) and (char := control_character(value)) is not None:
+            bad(f"{change.table} {what}: the text holds a control character "
+                f"(U+{ord(char):04X})")
+            return None
+        if field in counts and value is not None and value < 0:
+            bad(f"{change.table} {what}: {text!r} is below zero, and a {what} counts things")
             return None
     return change

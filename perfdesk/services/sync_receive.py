@@ -14,7 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlmodel import Session
+
 from perfdesk.errors import Problem, ValidationFailed
+from perfdesk.services.integrity import invariant_problems
 from perfdesk.services.plan_exchange import backup_before
 from perfdesk.services.sync_apply import MISSING, Applier, Tally, unknown_changes
 from perfdesk.services.sync_bundle import Bundle, BundleChange, read_bundle
@@ -110,13 +113,24 @@ def receive(
     db: Database, paths: Sequence[Path], author: str | None = None,
     progress: Progress | None = None,
 ) -> ReceiveReport:
+    """Apply the bundles in one transaction. Before it commits, the database
+    must still keep every rule `perfdesk check` checks; otherwise the whole
+    receive is refused (ValidationFailed naming the bundle and the rule) and
+    nothing changes. A backup of the state before is taken only when
+    something is about to change: not for a refused receive, nor for
+    bundles already received."""
     bundles = read_bundles(paths)
     with db.read() as session:
         family = sync_state.family(session)
+        # In WAL mode the backup is taken inside the write transaction, once
+        # the changes are known to be sound: readers see the committed state.
+        backup_inside = session.connection().exec_driver_sql(
+            "PRAGMA journal_mode").scalar() == "wal"
     for bundle in bundles:
         check_family(bundle, family)
     who = db.author if author is None else author
-    backup_before(db, "before-receive")
+    if not backup_inside:
+        backup_before(db, "before-receive")
     total = sum(len(b.changes) for b in bundles)
     done = 0
     outcomes = []
@@ -139,19 +153,41 @@ def receive(
             tallies.append(tally)
             outcomes.append(BundleOutcome(bundle.source, bundle.author, bundle.database_name,
                                           len(bundle.changes), len(fresh), tally))
-        for number, _change in _retry(applier, bundles, tallies, waiting):
-            tallies[number].missing += 1
-        applier.finish()
-        for bundle, tally in zip(bundles, tallies, strict=True):
-            session.add(SyncExchange(
-                bundle_id=bundle.bundle_id, kind="received", author=bundle.author,
-                other_database=bundle.database_id, file_name=bundle.source,
-                changes=len(bundle.changes), applied=tally.applied,
-                conflicts=len(tally.conflicts),
-            ))
+        if all(outcome.new == 0 for outcome in outcomes):
+            session.rollback()  # received before: nothing to record, no backup
+        else:
+            for number, _change in _retry(applier, bundles, tallies, waiting):
+                tallies[number].missing += 1
+            applier.finish()
+            for bundle, tally in zip(bundles, tallies, strict=True):
+                session.add(SyncExchange(
+                    bundle_id=bundle.bundle_id, kind="received", author=bundle.author,
+                    other_database=bundle.database_id, file_name=bundle.source,
+                    changes=len(bundle.changes), applied=tally.applied,
+                    conflicts=len(tally.conflicts),
+                ))
+            session.flush()
+            _keep_the_rules(session, bundles)
+            if backup_inside:
+                backup_before(db, "before-receive")
     if progress is not None:
         progress(total, total)
     report = ReceiveReport(outcomes)
     log.info("received %d bundle(s): %d applied, %d conflict(s)", len(bundles), report.applied,
              len(report.conflicts))
     return report
+
+
+def _keep_the_rules(session: Session, bundles: list[Bundle]) -> None:
+    """Refuse the bundles (the caller's transaction then rolls back) when
+    applying them broke a rule the database keeps (services/integrity.py)."""
+    broken = invariant_problems(session.connection())
+    if not broken:
+        return
+    source = bundles[0].source if len(bundles) == 1 else " + ".join(b.source for b in bundles)
+    log.info("refused %s: it would break %s", source, broken)
+    shown = broken[:10] + ([f"and {len(broken) - 10} more"] if len(broken) > 10 else [])
+    raise ValidationFailed(source, [
+        Problem("the file", f"applying it would break a rule of the database: {rule}")
+        for rule in shown
+    ])

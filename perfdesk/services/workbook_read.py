@@ -244,7 +244,10 @@ class _Reader:
             number = row.number(column, percent=True) or 0.0
             return number, published or f.format_number(number, unit)
         text = row.text(column)
-        return f.number_from_text(text) if text else None, published or text
+        number = f.number_from_text(text) if text else None
+        if number is not None:
+            number = row.finite(column, number)
+        return number, published or text
 
     def _measures(self) -> dict[str, pd.MeasureDoc]:
         rows = self._rows(f.MEASURES)
@@ -311,8 +314,8 @@ class _Reader:
             value = pd.ValueDoc(
                 period=self._period(row, col.PERIOD),
                 value=row.number(col.VALUE, percent=True),
-                numerator=row.number(col.NUMERATOR),
-                denominator=row.number(col.DENOMINATOR),
+                numerator=row.count(col.NUMERATOR),
+                denominator=row.count(col.DENOMINATOR),
                 note=row.text(col.NOTE),
                 author=row.text(col.ENTERED_BY),
             )

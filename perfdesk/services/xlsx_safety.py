@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from perfdesk.services.workbook_format import (
     number_from_text,
     unescape_cell_text,
 )
+from perfdesk.store.values import control_character
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -36,6 +38,8 @@ log = logging.getLogger(__name__)
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_ENTRIES = 10_000
+MAX_CELL_CHARS = 32_767  # Excel's own limit: a longer cell was not typed in Excel
+DTD_SCAN_BYTES = 64 * 1024  # where an XML part would declare entities (its prolog)
 HEADER_SEARCH_ROWS = 10  # the header row may sit below a title or two
 
 T = TypeVar("T")
@@ -56,17 +60,41 @@ def check_xlsx_file(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        log.warning("cannot list %s: %s", path, exc)
+        log.info("cannot list %s: %s", path, exc)
         raise PerfDeskError(f"{name} is damaged and cannot be opened as a workbook.") from exc
     total = sum(entry.file_size for entry in entries)
     if len(entries) > MAX_ENTRIES or total > MAX_UNCOMPRESSED_BYTES:
-        log.warning("refused %s: %d entries, %d bytes unpacked", path, len(entries), total)
+        log.info("refused %s: %d entries, %d bytes unpacked", path, len(entries), total)
         raise PerfDeskError(
             f"{name} was refused as unsafe: it would unpack to {total / 2**20:,.0f} MB in "
             f"{len(entries):,} file{'s' if len(entries) != 1 else ''} (the limits are "
             f"{MAX_UNCOMPRESSED_BYTES // 2**20} MB and {MAX_ENTRIES:,} files). "
             "A real plan workbook is far smaller."
         )
+    _refuse_entity_declarations(path, entries)
+
+
+def _refuse_entity_declarations(path: Path, entries: list[zipfile.ZipInfo]) -> None:
+    """Excel never writes a DTD; one in a workbook's XML is an entity-expansion
+    attack ("billion laughs"). openpyxl also parses through defusedxml, which
+    refuses them; this check does not depend on it being installed."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for entry in entries:
+                if not entry.filename.endswith((".xml", ".rels", ".vml")):
+                    continue
+                with archive.open(entry) as part:
+                    head = part.read(DTD_SCAN_BYTES)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    log.info("refused %s: %s declares XML entities", path, entry.filename)
+                    raise PerfDeskError(
+                        f"{path.name} was refused as unsafe: {entry.filename} inside it "
+                        "declares XML entities, which Excel never writes."
+                    )
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        log.info("cannot unpack %s: %s", path, exc)
+        raise PerfDeskError(f"{path.name} is damaged and cannot be opened as a workbook.") \
+            from exc
 
 
 def open_xlsx(path: Path, formulas_as_text: bool = False) -> Workbook:
@@ -80,7 +108,10 @@ def open_xlsx(path: Path, formulas_as_text: bool = False) -> Workbook:
             warnings.simplefilter("ignore")  # openpyxl warns about features it drops
             return openpyxl.load_workbook(fh, data_only=not formulas_as_text)
     except Exception as exc:  # any failure inside openpyxl means a damaged file
-        log.warning("openpyxl could not read %s", path, exc_info=True)
+        # A known refusal: the user sees the plain message; the detail is for
+        # whoever reads the log with --verbose.
+        log.info("openpyxl could not read %s: %s", path, exc)
+        log.debug("openpyxl's traceback for %s", path, exc_info=True)
         raise PerfDeskError(
             f"{path.name} could not be read as an Excel workbook: it is damaged or not an "
             "Excel file. Open it in Excel, save it as .xlsx and try again."
@@ -143,17 +174,37 @@ class Row:
 
     def number(self, column: Column, *, percent: bool = False) -> float | None:
         """A number, or None when blank. With percent, 0.47 in a percent-formatted
-        cell is 47 (percentages are held in points)."""
+        cell is 47 (percentages are held in points). Infinity and NaN (1e309
+        in a cell, "1e999" typed as text) are refused."""
         value = self.raw(column)
         if _is_blank(value):
             return None
         if isinstance(value, int | float) and not isinstance(value, bool):
-            if percent and self._percent_formatted(column):
-                return float(Decimal(repr(value)) * 100)
-            return float(value)
-        found = number_from_text(value) if isinstance(value, str) else None
-        if found is None:
-            self.problem(column, f"{self.text(column)!r} is not a number")
+            found = float(value)
+            if math.isfinite(found) and percent and self._percent_formatted(column):
+                found = float(Decimal(repr(value)) * 100)
+        else:
+            found = number_from_text(value) if isinstance(value, str) else None
+            if found is None:
+                self.problem(column, f"{self.text(column)!r} is not a number")
+                return None
+        return self.finite(column, found)
+
+    def finite(self, column: Column, found: float) -> float | None:
+        """The number, or a problem when it is infinite or not a number."""
+        if math.isfinite(found):
+            return found
+        self.problem(column, f"{self.text(column)!r} is not a number PerfDesk can hold "
+                             "(it is too large, or infinite)")
+        return None
+
+    def count(self, column: Column) -> float | None:
+        """A number that counts things (a numerator, a denominator): never below zero."""
+        found = self.number(column)
+        if found is not None and found < 0:
+            self.problem(column, f"{self.text(column)!r} is below zero, and a "
+                                 f"{column.name.casefold()} counts things")
+            return None
         return found
 
     def date(self, column: Column) -> dt.date | None:
@@ -240,6 +291,7 @@ def read_rows(ws: Worksheet, sheet: Sheet, problems: list[Problem]) -> list[Row]
     if missing:
         return None
     wanted = {key: i for key, i in positions.items() if key in known}
+    names = {header_key(c.name): c.name for c in sheet.columns}
     first = header_row[0].row + 1 if header_row else 2
     rows: list[Row] = []
     for cells in ws.iter_rows(min_row=first):
@@ -250,5 +302,22 @@ def read_rows(ws: Worksheet, sheet: Sheet, problems: list[Problem]) -> list[Row]
         }
         if all(_is_blank(v) for v, _ in values.values()):
             continue
+        for key, (value, _format) in values.items():
+            if isinstance(value, str):
+                _check_text(value, f"{sheet.name} row {cells[0].row}, column {names[key]}",
+                            problems)
         rows.append(Row(sheet.name, cells[0].row, values, problems))
     return rows
+
+
+def _check_text(value: str, where: str, problems: list[Problem]) -> None:
+    """Text no one typed into Excel: longer than a cell holds, or with NUL or
+    another control character in it (see store.values.control_character)."""
+    if len(value) > MAX_CELL_CHARS:
+        problems.append(Problem(where, f"the cell holds {len(value):,} characters, more than "
+                                       f"Excel's {MAX_CELL_CHARS:,}"))
+        return
+    found = control_character(unescape_cell_text(value))
+    if found is not None:
+        problems.append(Problem(where, f"the cell holds a control character "
+                                       f"(U+{ord(found):04X}); remove it"))

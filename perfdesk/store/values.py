@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from typing import Any
 
 import sqlalchemy as sa
 
 from perfdesk.store.history import as_text
 from perfdesk.store.schema import Synced
+
+# Control characters no one types: NUL and the rest of C0, except tab, line
+# feed, carriage return, and the vertical tab and form feed that text pasted
+# from Word carries as its line and page breaks.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
+
+
+def control_character(text: str) -> str | None:
+    """The first control character in text that no one could have typed, if any."""
+    found = _CONTROL.search(text)
+    return None if found is None else found[0]
 
 
 def column_value(model: type[Synced], field: str, text: str | None) -> Any:
@@ -25,8 +38,13 @@ def column_value(model: type[Synced], field: str, text: str | None) -> Any:
         return dt.datetime.fromisoformat(text)
     if kind is dt.date:
         return dt.date.fromisoformat(text)
-    if kind in (int, float):
-        return kind(text)
+    if kind is float:
+        number = float(text)
+        if not math.isfinite(number):  # "inf", "-1e999", "nan": not a figure
+            raise ValueError(f"{text!r} is not a finite number")
+        return number
+    if kind is int:
+        return int(text)
     return text
 
 
