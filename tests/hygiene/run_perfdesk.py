@@ -1,7 +1,7 @@
 """Run `perfdesk ARGS` in this process as the command would, recording any
 network use Python sees, and with no ARGS start the window and close it as
 soon as it has been shown (a zero timer: it fires once the event loop runs,
-after the first frame; no sleeps).
+after the first frame; no sleeps), printing its banner (read-only, and why).
 
     python run_perfdesk.py NETWORK_LOG [ARGS...]
 
@@ -36,6 +36,9 @@ def main() -> int:
 
         def close_windows() -> None:
             for widget in app.topLevelWidgets():
+                banner = getattr(widget, "banner", None)
+                if banner is not None and banner.isVisible():  # the main window's banner
+                    print(f"BANNER: {banner.text()}", flush=True)
                 if widget.isVisible():
                     widget.close()
             app.quit()
