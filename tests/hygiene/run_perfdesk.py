@@ -4,6 +4,7 @@ soon as it has been shown (a zero timer: it fires once the event loop runs,
 after the first frame; no sleeps), printing its banner (read-only, and why).
 
     python run_perfdesk.py NETWORK_LOG [ARGS...]
+    python run_perfdesk.py NETWORK_LOG --many '[["plans", ...], ...]'
 
 NETWORK_LOG gets one line per socket.connect / getaddrinfo / sendto seen by
 the audit hook (PEP 578), so a test can assert it stays empty.
@@ -27,6 +28,16 @@ def main() -> int:
 
     sys.addaudithook(hook)
     from perfdesk.cli import main as perfdesk
+
+    if args[:1] == ["--many"]:  # --many JSON: several commands, each [args...], in turn
+        import glob
+        import json
+
+        for given in json.loads(args[1]):  # an argument with a * is the files made so far
+            one = [x for arg in given for x in (sorted(glob.glob(arg)) if "*" in arg else [arg])]
+            code = perfdesk(one)
+            print(f"EXIT {code} {' '.join(one)}", flush=True)
+        return 0
 
     if not args or args[0].startswith("--"):  # the window
         from PySide6.QtCore import QTimer
