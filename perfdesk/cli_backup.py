@@ -36,6 +36,13 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
                              help="put a backup back (the current state is backed up first)")
     restore.add_argument("backup", metavar="BACKUP",
                          help="a backup file, or its number in `perfdesk backups`")
+    whose = restore.add_mutually_exclusive_group()
+    whose.add_argument("--force", action="store_true",
+                       help="restore another database's backup, keeping this database's "
+                            "identity (it becomes a copy of that one)")
+    whose.add_argument("--take-identity", action="store_true",
+                       help="restore another database's backup as that database, identity "
+                            "and all: only if that database is gone for good")
 
 
 def _file(db: Database) -> Path:
@@ -45,7 +52,7 @@ def _file(db: Database) -> Path:
 
 
 def _backup(db: Database, args: argparse.Namespace) -> int:
-    saved = backups.backup(_file(db), "manual")
+    saved = backups.backup(_file(db), "manual", db.now())
     print(f"Backed up to {saved}")
     return EXIT_OK
 
@@ -61,7 +68,7 @@ def _months(text: str) -> str:
     return "all" if text.casefold() in ("all", "every") else str(_count(text))
 
 
-def _set_policy(path: Path, args: argparse.Namespace) -> None:
+def _set_policy(path: Path, args: argparse.Namespace, now: dt.datetime) -> None:
     from dataclasses import replace
 
     changes: dict[str, int | None] = {
@@ -70,27 +77,36 @@ def _set_policy(path: Path, args: argparse.Namespace) -> None:
     if args.keep_months is not None:
         changes["months"] = None if args.keep_months == "all" else int(args.keep_months)
     policy = replace(backups.read_policy(path), **changes)
-    removed = backups.set_policy(path, policy)
+    removed = backups.set_policy(path, policy, now)
     print(f"From now on PerfDesk keeps {policy.describe()}."
           + (f" Removed {len(removed)} older backup{'s' if len(removed) != 1 else ''}."
              if removed else ""))
 
 
 def _backups(db: Database, args: argparse.Namespace) -> int:
+    """The backups that can be restored, numbered; any that cannot (cut
+    short, damaged) are named after them, unnumbered, with the reason."""
     if (args.keep_days, args.keep_weeks, args.keep_months) != (None, None, None):
-        _set_policy(_file(db), args)
-    found = backups.list_backups(_file(db))
+        _set_policy(_file(db), args, db.now())
+    found = backups.list_backups(_file(db), checked=True)
+    usable = [b for b in found if b.usable]
+    damaged = [b for b in found if not b.usable]
     if args.json:
-        print(json.dumps([b.as_json() for b in found], indent=2, ensure_ascii=False))
+        print(json.dumps([b.as_json() for b in usable + damaged], indent=2,
+                         ensure_ascii=False))
         return EXIT_OK
     if not found:
         print(f"No backups of {db.location} yet; take one with `perfdesk backup`.")
         return EXIT_OK
     print(f"Backups of {db.location}, newest first (keeping "
           f"{backups.read_policy(_file(db)).describe()})")
-    for number, info in enumerate(found, start=1):
+    for number, info in enumerate(usable, start=1):
         print(f"{number:3}  {_when(info.taken_at)}  {info.reason:24}  {_size(info.size):>8}  "
               f"{info.path}")
+    if damaged:
+        print(f"Damaged - cannot be restored ({len(damaged)}):")
+        for info in damaged:
+            print(f"  -  {_when(info.taken_at)}  {info.reason:24}  {info.path}: {info.problem}")
     return EXIT_OK
 
 
@@ -101,7 +117,10 @@ def _restore(db: Database, args: argparse.Namespace) -> int:
     chosen = _chosen(path, args.backup)
     taken = next((b.taken_at for b in backups.list_backups(path)
                   if b.path.resolve() == chosen.resolve()), None)
-    before = backups.restore(path, chosen)
+    identity = (backups.Identity.TAKE if args.take_identity
+                else backups.Identity.KEEP if args.force else backups.Identity.REFUSE)
+    db.close()  # the restore replaces the file's contents; nothing here may hold it
+    before = backups.restore(path, chosen, db.now(), identity=identity, author=db.author)
     source = f"the backup of {_when(taken)}" if taken else str(chosen)
     print(f"Restored {db.location} from {source}; the state before the restore is saved as "
           f"{before}; `perfdesk restore` that file to undo.")
@@ -109,9 +128,10 @@ def _restore(db: Database, args: argparse.Namespace) -> int:
 
 
 def _chosen(db_path: Path, text: str) -> Path:
-    """A backup given as a file path, or as its number in `perfdesk backups`."""
+    """A backup given as a file path, or as its number in `perfdesk backups`
+    (which numbers only the backups that can be restored)."""
     if text.isdigit() and not Path(text).exists():
-        found = backups.list_backups(db_path)
+        found = backups.usable_backups(db_path)
         number = int(text)
         if not 1 <= number <= len(found):
             raise NotFound(f"No backup number {number}: there are {len(found)} "

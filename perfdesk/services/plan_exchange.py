@@ -41,7 +41,7 @@ def backup_before(db: Database, reason: str) -> None:
     """A backup before anything that brings outside data in: an import, a
     return, a bundle. Databases that are not files (URLs) have none."""
     if db.path is not None and db.path.exists():
-        saved = backup.backup(db.path, reason)
+        saved = backup.backup(db.path, reason, db.now())
         log.info("backup %s: %s", reason, saved)
 
 

@@ -203,7 +203,7 @@ def open_database(
             if not read_only:
                 uri = None
     engine = sqlite_engine(path, read_only=read_only, busy_timeout_ms=busy_timeout_ms, uri=uri)
-    db = _prepare(engine, str(path), path, read_only=read_only, author=author)
+    db = _prepare(engine, str(path), path, read_only=read_only, author=author, clock=clock)
     db.warning = warning
     db.read_only_reason = reason if read_only else ""
     db.clock = clock
@@ -396,10 +396,11 @@ def _writable(path: Path) -> bool:
 
 
 def _prepare(
-    engine: Engine, location: str, path: Path | None, *, read_only: bool, author: str
+    engine: Engine, location: str, path: Path | None, *, read_only: bool, author: str,
+    clock: Clock = system_clock,
 ) -> Database:
     try:
-        database_id = _check_and_migrate(engine, location, path, read_only)
+        database_id = _check_and_migrate(engine, location, path, read_only, clock)
     except (OperationalError, DBAPIError, sqlite3.Error) as exc:
         engine.dispose()
         raise translate(exc, location) from exc
@@ -409,7 +410,8 @@ def _prepare(
     return Database(engine, location, path, database_id, read_only, author)
 
 
-def _check_and_migrate(engine: Engine, location: str, path: Path | None, read_only: bool) -> str:
+def _check_and_migrate(engine: Engine, location: str, path: Path | None, read_only: bool,
+                       clock: Clock = system_clock) -> str:
     with engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
         current = migrate.current_revision(conn)
@@ -421,7 +423,7 @@ def _check_and_migrate(engine: Engine, location: str, path: Path | None, read_on
                 f"{location} needs its schema upgraded, which cannot be done read-only."
             )
         if current is not None and path is not None:
-            backup.backup(path, f"before-schema-{known[-1]}")
+            backup.backup(path, f"before-schema-{known[-1]}", clock())
         migrate.upgrade(engine)
     with Session(engine) as session:
         info = session.exec(select(DatabaseInfo)).first()

@@ -108,8 +108,8 @@ def backup_now(window: MainWindow) -> None:
         ask.refuse(window, "No backup", "Only a database file can be backed up.")
         return
     try:
-        saved = backup.backup(db.path, "manual")
-    except OSError as exc:
+        saved = backup.backup(db.path, "manual", db.now())
+    except (OSError, PerfDeskError) as exc:
         ask.refuse(window, "Backup failed", f"The backup could not be written: {exc}.")
         return
     window.statusBar().showMessage(f"Backed up to {saved}", 10000)
@@ -129,7 +129,7 @@ def keep_backups(window: MainWindow) -> None:
         return
     policy = dialog.policy()
     try:
-        removed = backup.set_policy(db.path, policy)
+        removed = backup.set_policy(db.path, policy, db.now())
     except (OSError, PerfDeskError) as exc:
         ask.refuse(window, "Backups", f"The setting could not be saved: {exc}.")
         return
@@ -144,11 +144,13 @@ def restore_backup(window: MainWindow) -> bool:
     if db is None or db.path is None or db.read_only:
         ask.refuse(window, "Restore", "Only a database file open for editing can be restored.")
         return False
-    kept = backup.list_backups(db.path)
+    kept = backup.usable_backups(db.path)  # checked: a damaged one is never offered
     if not kept:
-        ask.inform(window, "Restore", f"There are no backups of {db.path.name} yet.")
+        ask.inform(window, "Restore", f"There are no backups of {db.path.name} that can be "
+                                      "restored yet.")
         return False
-    labels = [f"{b.taken_at:%d %b %Y %H:%M}  ·  {b.reason}" for b in kept]
+    labels = [f"{b.taken_at:%d %b %Y %H:%M}  ·  {b.reason}  ·  {len(b.plans)} plan"
+              f"{'' if len(b.plans) == 1 else 's'}" for b in kept]
     index = ask.choose(window, "Restore from backup", "Put the plans back as they were at:",
                        labels)
     if index is None:
@@ -158,9 +160,19 @@ def restore_backup(window: MainWindow) -> bool:
                        f"{labels[index]}? The plans as they are now are backed up first, so "
                        "you can restore them again.", yes="Restore"):
         return False
-    path = db.path
+    path, now = db.path, db.now()
     try:
-        before = backup.restore(path, kept[index].path)
+        before = backup.restore(path, kept[index].path, now, author=db.author)
+    except backup.OtherDatabasesBackup as other:
+        identity = _whose_identity(window, other)
+        if identity is None:
+            return False
+        try:
+            before = backup.restore(path, kept[index].path, now, identity=identity,
+                                    author=db.author)
+        except PerfDeskError as exc:
+            ask.refuse(window, "Not restored", str(exc))
+            return False
     except PerfDeskError as exc:
         ask.refuse(window, "Not restored", str(exc))
         return False
@@ -168,6 +180,23 @@ def restore_backup(window: MainWindow) -> bool:
     window.statusBar().showMessage(f"Restored. The state before is saved as {before.name}",
                                    15000)
     return True
+
+
+def _whose_identity(window: MainWindow,
+                    other: backup.OtherDatabasesBackup) -> backup.Identity | None:
+    """Another database's backup: keep this database's identity (it becomes
+    a copy of that one, safe for sync) or take the backup's; None to stop."""
+    choices = [
+        (backup.Identity.KEEP, "Keep this database's identity: it becomes a copy of that "
+                               "database's plans (recommended)"),
+        (backup.Identity.TAKE, "Take the backup's identity: only if the database it came "
+                               "from is gone for good"),
+    ]
+    index = ask.choose(window, "Another database's backup",
+                       f"That is a backup of another database (holding "
+                       f"{other.check.describe_plans()}). Restore it and:",
+                       [label for _, label in choices])
+    return None if index is None else choices[index][0]
 
 
 def import_workbook(window: MainWindow) -> None:

@@ -376,7 +376,7 @@ class MainWindow(QMainWindow):
         if not self._unsaved_to_backup or db is None or db.path is None or db.read_only:
             return
         try:
-            backup.backup(db.path, "periodic")
+            backup.backup(db.path, "periodic", db.now())
         except (OSError, PerfDeskError) as exc:  # a backup must never stop the work
             self.statusBar().showMessage(f"The periodic backup failed: {exc}", 10000)
             return

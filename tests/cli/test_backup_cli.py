@@ -90,7 +90,8 @@ def test_backups_lists_newest_first_in_text_and_json(db_file: str, db_path: Path
     code, out, _ = run(capsys, "backups", "--db", db_file, "--json")
     listed = json.loads(out)
     assert [b["path"] for b in listed] == [str(b.path) for b in found]
-    assert set(listed[0]) == {"path", "taken_at", "reason", "size"}
+    assert set(listed[0]) == {"path", "taken_at", "reason", "size", "plans"}
+    assert listed[0]["plans"] == ["Before"]
 
 
 def test_restore_by_number_then_undo_it(db_file: str, db_path: Path, capsys) -> None:

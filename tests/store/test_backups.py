@@ -16,6 +16,7 @@ from perfdesk.domain.backup_policy import backups_to_keep
 from perfdesk.errors import DatabaseTooNew, NotPerfDeskDatabase
 from perfdesk.store.backup import (
     STAMP_FORMAT,
+    Identity,
     backup,
     backup_folder,
     list_backups,
@@ -139,7 +140,7 @@ def test_prune_deletes_what_the_policy_drops(db_path: Path) -> None:
 
 def test_backup_thins_the_folder_as_it_goes(empty_db: Database, db_path: Path) -> None:
     old = [_stamped(db_path, dt.datetime(2024, 5, day)) for day in (1, 2, 3)]
-    saved = backup(db_path, "manual")
+    saved = backup(db_path, "manual", NOW)
     left = {b.path for b in list_backups(db_path)}
     assert saved in left and old[2] in left
     assert not (old[0] in left or old[1] in left)
@@ -148,24 +149,24 @@ def test_backup_thins_the_folder_as_it_goes(empty_db: Database, db_path: Path) -
 def test_restore_brings_the_data_back_and_can_be_undone(empty_db: Database,
                                                          db_path: Path) -> None:
     _add_plan(empty_db, "Before")
-    saved = backup(db_path, "manual")
+    saved = backup(db_path, "manual", NOW)
     _add_plan(empty_db, "After")
     empty_db.close()
 
-    before_restore = restore(db_path, saved)
+    before_restore = restore(db_path, saved, NOW)
     assert _titles(db_path) == {"Before"}
     assert before_restore.name.endswith("-before-restore.sqlite")
     assert before_restore in {b.path for b in list_backups(db_path)}
 
-    restore(db_path, before_restore)  # the undo
+    restore(db_path, before_restore, NOW)  # the undo
     assert _titles(db_path) == {"Before", "After"}
 
 
 def test_restore_works_while_the_database_is_open(empty_db: Database, db_path: Path) -> None:
     _add_plan(empty_db, "Before")
-    saved = backup(db_path, "manual")
+    saved = backup(db_path, "manual", NOW)
     _add_plan(empty_db, "After")
-    restore(db_path, saved)
+    restore(db_path, saved, NOW)
     with empty_db.read() as session:
         assert {p.title for p in session.exec(select(Plan)).all()} == {"Before"}
 
@@ -178,7 +179,7 @@ def test_restoring_a_file_that_is_not_a_database_is_refused(empty_db: Database,
     bogus = tmp_path / "notes.sqlite"
     bogus.write_text("my shopping list\n")
     with pytest.raises(NotPerfDeskDatabase, match="not a PerfDesk database"):
-        restore(db_path, bogus)
+        restore(db_path, bogus, NOW)
     assert db_path.read_bytes() == original
     assert list_backups(db_path) == []  # refused before anything was written
 
@@ -192,20 +193,20 @@ def test_restoring_another_sqlite_database_is_refused(empty_db: Database, db_pat
         conn.execute("CREATE TABLE t (x)")
     conn.close()
     with pytest.raises(NotPerfDeskDatabase):
-        restore(db_path, other)
+        restore(db_path, other, NOW)
     assert db_path.read_bytes() == original
 
 
 def test_restoring_a_database_from_a_newer_perfdesk_is_refused(empty_db: Database,
                                                                db_path: Path) -> None:
-    saved = backup(db_path, "manual")
+    saved = backup(db_path, "manual", NOW)
     empty_db.close()
     with sqlite3.connect(saved) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
     conn.close()
     original, saved_bytes = db_path.read_bytes(), saved.read_bytes()
     with pytest.raises(DatabaseTooNew, match="newer PerfDesk"):
-        restore(db_path, saved)
+        restore(db_path, saved, NOW)
     assert db_path.read_bytes() == original
     assert saved.read_bytes() == saved_bytes
     assert [b.path for b in list_backups(db_path)] == [saved]
@@ -240,7 +241,7 @@ def test_a_backup_from_an_older_schema_is_restored_and_upgraded(empty_db: Databa
     old_bytes = old.read_bytes()
     empty_db.close()
 
-    restore(db_path, old)
+    restore(db_path, old, NOW, identity=Identity.KEEP)  # another database's (d1)
     assert _titles(db_path) == {"From 0001"}
     assert old.read_bytes() == old_bytes  # checked on a copy, never changed
 
@@ -251,7 +252,7 @@ def test_the_number_kept_is_set_per_database_and_applies_at_once(db_path: Path) 
 
     assert read_policy(db_path) == KeepPolicy()  # the default until set
     old = [_stamped(db_path, NOW - dt.timedelta(days=d)) for d in (1, 2, 3, 4)]
-    removed = set_policy(db_path, KeepPolicy(days=2, weeks=0, months=0))
+    removed = set_policy(db_path, KeepPolicy(days=2, weeks=0, months=0), NOW)
     assert read_policy(db_path) == KeepPolicy(days=2, weeks=0, months=0)
     assert sorted(removed) == sorted(old[2:])  # thinned at once
     assert prune(db_path, now=NOW) == []  # and later thinning follows it
