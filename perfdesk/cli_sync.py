@@ -63,11 +63,12 @@ def opens_database(args: argparse.Namespace) -> bool:
 
 
 def refresh_without_open(args: argparse.Namespace, db_path: str, author: str) -> int:
+    from perfdesk.clock import system_clock
     from perfdesk.services.sync_copies import refresh
 
     if "://" in db_path:
         raise PerfDeskError("Only a database file can be refreshed from the master.")
-    result = refresh(Path(db_path), args.master, author=author)
+    result = refresh(Path(db_path), args.master, author=author, clock=system_clock)
     if result.created:
         print(f"Made {result.path} from {args.master.name}")
     else:

@@ -11,25 +11,23 @@ then sees any collision). The laptop keeps its own identity throughout.
 from __future__ import annotations
 
 import logging
+import os
+import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import delete, text, update
+from sqlalchemy import text
 from sqlmodel import Session, select
 
-from perfdesk.errors import PerfDeskError
+from perfdesk.clock import Clock, system_clock
+from perfdesk.errors import DatabaseBusy, PerfDeskError, StorageFailure
 from perfdesk.services.sync_apply import Applier, Tally
 from perfdesk.services.sync_send import travelling
 from perfdesk.store import backup, sync_state
 from perfdesk.store.database import Database, open_database
-from perfdesk.store.schema import (
-    Change,
-    SyncConflict,
-    SyncExchange,
-    SyncSeen,
-    new_id,
-)
+from perfdesk.store.schema import Change, SyncExchange, new_id
 
 log = logging.getLogger(__name__)
 
@@ -42,20 +40,28 @@ class RefreshResult:
 
 
 def publish(db: Database, out: Path, author: str | None = None) -> Path:
-    """A copy of this database for laptops to refresh from (or start with)."""
+    """A copy of this database for laptops to refresh from (or start with),
+    written beside `out` and put in its place in one rename when complete."""
     if db.path is None:
         raise PerfDeskError(f"{db.location} is not a database file; only a file can be published.")
     if out.resolve() == db.path.resolve():
         raise PerfDeskError("Publish to another file: that is the master itself.")
-    with tempfile.TemporaryDirectory(prefix="perfdesk-publish-", dir=out.parent) as scratch:
-        copy = Path(scratch) / out.name
+    backup.remove_stale_temporaries(out.parent)
+    copy = backup.temporary_beside(out, "publish")
+    try:
         backup.copy_database(db.path, copy, source_read_only=True)
-        published = open_database(copy, author=db.author)
+        published = open_database(copy, author=db.author, clock=db.clock)
         try:
             _become_copy(published, new_id(), author or db.author, "published", db.path.name)
         finally:
             published.close()
-        copy.replace(out)
+        backup.make_self_contained(copy)
+        backup.fsync_file(copy)
+        backup.remove_with_sidecars(out.with_name(out.name + "-wal"))  # not the new file's
+        os.replace(copy, out)
+        backup.fsync_folder(out.parent)
+    finally:
+        backup.remove_with_sidecars(copy)
     with db.write(author, record=False) as session:
         session.add(SyncExchange(kind="published", author=author or db.author,
                                  file_name=out.name))
@@ -63,80 +69,128 @@ def publish(db: Database, out: Path, author: str | None = None) -> Path:
     return out
 
 
-def refresh(db_path: Path, master: Path, author: str = "") -> RefreshResult:
+def refresh(db_path: Path, master: Path, author: str = "", *,
+            clock: Clock = system_clock) -> RefreshResult:
     """Make the laptop database at `db_path` the master's plans plus its own
-    changes the master has not got (creating it from the master when it does not exist yet).
-    The laptop is backed up first; if anything fails it is put back."""
+    changes the master has not got (creating it from the master when it does
+    not exist yet). The laptop is backed up first.
+
+    Crash-safe: the refreshed laptop is built under a temporary name beside
+    the old file, checked (integrity, its own identity, every change kept),
+    made durable, and only then put in the old file's place in one rename,
+    while the old file is folded into one self-contained file (no -wal) and
+    held with an exclusive lock. Stopped at any point, the laptop is either
+    the old file, whole and untouched, or the new one, whole; a temporary
+    file left by a stopped refresh is cleared away by the next."""
     master, db_path = Path(master), Path(db_path)
     if not master.is_file():
         raise PerfDeskError(f"No master file at {master}; nothing was changed.")
     if db_path.exists() and db_path.resolve() == master.resolve():
         raise PerfDeskError("That is this database itself: choose the master's published file.")
+    backup.remove_stale_temporaries(db_path.parent)
+    staged = backup.temporary_beside(db_path, "refresh")
     with tempfile.TemporaryDirectory(prefix="perfdesk-refresh-") as scratch:
         source = backup.checked_source(master, Path(scratch))
-        if not db_path.exists():
-            backup.copy_database(source, db_path, source_read_only=True)
-            laptop = open_database(db_path, author=author)
+        try:
+            if not db_path.exists():
+                _build(staged, source, new_id(), author, master.name, clock)
+                for sidecar in ("-wal", "-shm", "-journal"):  # of no file: stale
+                    db_path.with_name(db_path.name + sidecar).unlink(missing_ok=True)
+                os.replace(staged, db_path)
+                backup.fsync_folder(db_path.parent)
+                return RefreshResult(db_path, 0, True)
+            master_family, master_ids = _master_facts(source)
+            laptop = open_database(db_path, author=author, clock=clock)
             try:
-                _become_copy(laptop, new_id(), author, "refreshed", master.name)
+                with laptop.read() as session:
+                    own = sync_state.own_id(session)
+                    if sync_state.family(session) != master_family:
+                        _refuse_other_master(session, own, master.name)
+                        kept = []  # everything was sent to its own master: nothing to keep
+                    else:
+                        kept = [travelling(c) for c in _all_changes(session)
+                                if c.id not in master_ids]
+                    log_rows = [SyncExchange(**r.model_dump())
+                                for r in sync_state.exchanges(session)]
+                    mark = _history_mark(session)
             finally:
                 laptop.close()
-            return RefreshResult(db_path, 0, True)
-        master_family, master_ids = _master_facts(source)
-        laptop = open_database(db_path, author=author)
-        try:
-            with laptop.read() as session:
-                own = sync_state.own_id(session)
-                if sync_state.family(session) != master_family:
-                    _refuse_other_master(session, own, master.name)
-                    kept = []  # everything was sent to its own master: nothing to keep
-                else:
-                    kept = [travelling(c) for c in _all_changes(session)
-                            if c.id not in master_ids]
-                log_rows = [SyncExchange(**r.model_dump()) for r in sync_state.exchanges(session)]
+            backup.backup(db_path, "before-refresh", clock())
+            _build(staged, source, own, author, master.name, clock, log_rows, kept)
+            with backup.held_alone(db_path) as old:
+                if _history_mark(old) != mark:
+                    raise DatabaseBusy(
+                        f"{db_path} was changed by another PerfDesk while it was being "
+                        "refreshed; nothing was changed. Close the other PerfDesk and try again.")
+                os.replace(staged, db_path)  # the old file has no -wal: nothing stale is left
+                backup.fsync_folder(db_path.parent)
         finally:
-            laptop.close()
-        before = backup.backup(db_path, "before-refresh")
-        try:
-            backup.copy_database(source, db_path, source_read_only=True)
-            laptop = open_database(db_path, author=author)
-            try:
-                _become_copy(laptop, own, author, "refreshed", master.name, log_rows)
-                with laptop.write(author, record=False) as session:
-                    applier, tally = Applier(session, "", local_wins=True), Tally()
-                    applier.load(kept)
-                    for change in kept:
-                        applier.apply(change, tally)
-                    applier.finish()
-            finally:
-                laptop.close()
-        except BaseException:
-            log.exception("refresh failed; putting %s back", db_path)
-            backup.copy_database(before, db_path, source_read_only=True)
-            raise
+            backup.remove_with_sidecars(staged)
     log.info("refreshed %s from %s keeping %d local change(s)", db_path, master, len(kept))
     return RefreshResult(db_path, len(kept), False)
+
+
+def _build(staged: Path, source: Path, identity: str, author: str, master_name: str,
+           clock: Clock, log_rows: list[SyncExchange] | None = None,
+           kept: list[Any] | None = None) -> None:
+    """The refreshed laptop, complete and checked, in the file `staged`."""
+    backup.remove_with_sidecars(staged)
+    backup.copy_database(source, staged, source_read_only=True)
+    laptop = open_database(staged, author=author, clock=clock)
+    try:
+        _become_copy(laptop, identity, author, "refreshed", master_name, log_rows)
+        if kept:
+            with laptop.write(author, record=False) as session:
+                applier, tally = Applier(session, "", local_wins=True), Tally()
+                applier.load(kept)
+                for change in kept:
+                    applier.apply(change, tally)
+                applier.finish()
+    finally:
+        laptop.close()
+    backup.make_self_contained(staged)
+    check = backup.check_backup(staged)
+    problem = check.problem or ("" if check.database_id == identity else
+                                f"its identity is {check.database_id}, not {identity}")
+    if not problem and kept:
+        missing = _missing(staged, {c.id for c in kept})
+        problem = f"{missing} change(s) made here were not put back" if missing else ""
+    if problem:
+        raise StorageFailure(f"The refreshed copy could not be checked ({problem}); "
+                             "nothing was changed.")
+    backup.fsync_file(staged)
+
+
+def _missing(path: Path, ids: set[str]) -> int:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        held = {r[0] for r in conn.execute("SELECT id FROM change")}
+        held |= {r[0] for r in conn.execute("SELECT change_id FROM sync_seen")}
+    finally:
+        conn.close()
+    return len(ids - held)
+
+
+def _history_mark(source: Session | sqlite3.Connection) -> tuple[int, int]:
+    """How many changes the history holds, and the last one's rowid: any edit
+    made meanwhile moves it."""
+    query = "SELECT count(*), coalesce(max(rowid), 0) FROM change"
+    if isinstance(source, sqlite3.Connection):
+        row = source.execute(query).fetchone()
+    else:
+        row = source.execute(text(query)).one()
+    return int(row[0]), int(row[1])
 
 
 def _become_copy(
     db: Database, identity: str, author: str, kind: str, source_name: str,
     log_rows: list[SyncExchange] | None = None,
 ) -> None:
-    """Give a copied database its own identity and a fresh exchange state: it
-    has sent nothing, holds none of the master's pending decisions, and its
-    next bundle starts after everything it was copied with. It keeps the
-    master's list of changes seen but not applied, so a laptop refreshing
-    from it does not put back a change the master has already decided."""
+    """Give a copied database its own identity and a fresh exchange state
+    (`backup.become_copy`, the one rule a restore of another database's
+    backup follows too)."""
     with db.write(author, record=False) as session:
-        family = sync_state.family(session)  # the copied master's, before the identity changes
-        session.execute(text("UPDATE database_info SET id = :id"), {"id": identity})
-        sync_state.put(session, sync_state.MASTER, family)
-        session.execute(update(SyncSeen).values(conflict_id=None))  # the master's to decide
-        for table in (SyncConflict, SyncExchange):
-            session.execute(delete(table))
-        session.add_all(log_rows or [])
-        session.add(SyncExchange(kind=kind, author=author, file_name=source_name))
-        sync_state.put(session, sync_state.SENT_THROUGH, str(sync_state.last_change_rowid(session)))
+        backup.become_copy(session, identity, author, kind, source_name, log_rows)
     db.database_id = identity
 
 
