@@ -127,7 +127,10 @@ class _Reader:
                 if required:
                     self.problems.append(Problem(f.PLAN.name, f"no {name!r} row: it is required"))
                 return ""
-            return row.required_text(f.PlanCol.VALUE) if required else row.text(f.PlanCol.VALUE)
+            value = row.text(f.PlanCol.VALUE)
+            if required and not value:
+                row.problem(f.PlanCol.VALUE, f"{name} is required")
+            return value
 
         def date(name: str) -> dt.date | None:
             row = fields.get(f.header_key(name))
