@@ -18,6 +18,7 @@ from perfdesk.store.database import Database, open_database
 def _isolated_user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test touches the real user's database."""
     monkeypatch.setenv("PERFDESK_DB", str(tmp_path / "user" / "perfdesk.sqlite"))
+    monkeypatch.setenv("PERFDESK_LOG", str(tmp_path / "log" / "perfdesk.log"))
 
 
 @pytest.fixture
