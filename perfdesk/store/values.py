@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from typing import Any
@@ -48,6 +49,7 @@ def column_value(model: type[Synced], field: str, text: str | None) -> Any:
     return text
 
 
+@functools.cache  # a bundle asks this for every field of every change
 def column_kind(model: type[Synced], field: str) -> type:
     column_type = model.__table__.c[field].type  # type: ignore[attr-defined]
     if isinstance(column_type, sa.TypeDecorator):
