@@ -55,6 +55,7 @@ FIGURE_FIELD = {"measure_value": "value", "benchmark": "value"}
 ORDER_FIELDS = frozenset({"display_order"})
 
 APPLIED, SAME, CONFLICT, MISSING = "applied", "same", "conflict", "missing"
+_ADDED = object()  # a new row held back to be written in one plain INSERT (see _insert)
 
 
 @dataclass
@@ -86,6 +87,7 @@ class Applier:
         self.rows: dict[tuple[str, str], Synced] = {}
         self._history: list[dict[str, Any]] = []
         self._seen: list[dict[str, Any]] = []
+        self._added: dict[type[Synced], list[dict[str, Any]]] = {}
 
     def load(self, changes: list[BundleChange]) -> None:
         """Fetch every row these changes touch in a few queries, not one each."""
@@ -108,6 +110,10 @@ class Applier:
         it is offered again after the change that brings that row."""
         model = TABLES[change.table]
         row = self.rows.get((change.table, change.row_id))
+        if row is _ADDED:  # a later change to a row this batch added: write it first
+            self._write_added()
+            row = self.rows[(change.table, change.row_id)] = self.session.get(
+                model, change.row_id)
         if change.kind == "insert":
             outcome, conflict = self._insert(model, row, change)
         elif row is None:
@@ -127,6 +133,7 @@ class Applier:
     def finish(self) -> None:
         """Write the history and seen rows gathered (plain inserts: many, cheap)."""
         self.session.flush()
+        self._write_added()
         if self._history:
             self.session.execute(insert(Change), self._history)
         if self._seen:
@@ -157,10 +164,25 @@ class Applier:
             return CONFLICT, self._conflict(twin, figure, None, recorded.get(figure), change)
         values["version"] = 1
         values["updated_at"] = self.now
+        if change.table not in SAME_MEANING and set(values) == self._columns(model):
+            # Most of a big bundle: whole new rows no query here looks for by
+            # meaning. One plain INSERT for them all, not an ORM object each.
+            self._added.setdefault(model, []).append(values)
+            self.rows[(change.table, change.row_id)] = _ADDED  # type: ignore[assignment]
+            return APPLIED, None
         added = model(**values)
         self.session.add(added)
         self.rows[(change.table, change.row_id)] = added
         return APPLIED, None
+
+    @staticmethod
+    def _columns(model: type[Synced]) -> set[str]:
+        return set(model.__table__.c.keys())  # type: ignore[attr-defined]
+
+    def _write_added(self) -> None:
+        for model, rows in self._added.items():
+            self.session.execute(insert(model), rows)
+        self._added = {}
 
     def _state(self, row: Synced, change: BundleChange) -> str:
         wanted = column_value(type(row), "deleted_at", change.new)

@@ -10,10 +10,10 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils.exceptions import IllegalCharacterError
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from perfdesk.errors import PerfDeskError
 from perfdesk.services.returns_read import read_return
