@@ -32,9 +32,9 @@ from perfdesk.services.pack_model import PackData, PackPlan, PackPriority
 from .charts import status_bar
 from .contents import Contents, DeferredCanvas
 from .page import Decoration, PackDoc, RoomFor, page_size
-from .styles import RULE, Styles, long_date, status_markup, styles, text
+from .styles import RULE, TITLE_LIMIT, Styles, long_date, status_markup, styles, text
 from .summary import summary_story
-from .tables import actions_table, history_table, layout, measures_table, section
+from .tables import Cell, actions_table, history_table, layout, measures_table, section
 
 Progress = Callable[[int, int], None]
 
@@ -112,7 +112,8 @@ def heading(
 
 
 def _facts(rows: list[tuple[str, str]], width: float, st: Styles) -> Table:
-    data = [[Paragraph(f"<b>{k}</b>", st.cover_line), Paragraph(v, st.cover_line)] for k, v in rows]
+    data = [[Paragraph(f"<b>{k}</b>", st.cover_line), Cell(v, st.cover_line, max_height=420)]
+            for k, v in rows]
     return Table(
         data, colWidths=[45 * mm, width - 45 * mm], hAlign="LEFT",
         style=layout(
@@ -128,22 +129,23 @@ def _front(data: PackData, st: Styles) -> list[Flowable]:
     """The cover and the contents."""
     story: list[Flowable] = [NextPageTemplate("front"), Spacer(1, 28 * mm)]
     if data.organisation:
-        story.append(Paragraph(text(data.organisation), st.cover_line))
+        story.append(Paragraph(text(data.organisation, TITLE_LIMIT), st.cover_line))
         story.append(Spacer(1, 4 * mm))
-    story.append(Paragraph(text(data.title), st.cover_title))
+    story.append(Paragraph(text(data.title, TITLE_LIMIT), st.cover_title))
     if data.subtitle:
-        story.append(Paragraph(text(data.subtitle), st.cover_sub))
+        story.append(Paragraph(text(data.subtitle, TITLE_LIMIT), st.cover_sub))
     story.append(Spacer(1, 8 * mm))
     rows = [
-        ("Board", text(data.board) or "–"),
+        ("Board", text(data.board, TITLE_LIMIT) or "–"),
         ("Meeting", long_date(data.meeting) or "Not set"),
         ("As at", long_date(data.as_at)),
-        ("Organisation", text(data.organisation) or "–"),
-        ("Protective marking", f"<b>{text(data.marking)}</b>"),
+        ("Organisation", text(data.organisation, TITLE_LIMIT) or "–"),
+        ("Protective marking", f"<b>{text(data.marking, TITLE_LIMIT)}</b>"),
     ]
     plans = "<br/>".join(
-        text(p.title) + (" <b>(DRAFT)</b>" if p.draft else "")
-        + (f'<br/><font color="#5b6470" size="9">{text(p.period)}</font>' if p.period else "")
+        text(p.title, TITLE_LIMIT) + (" <b>(DRAFT)</b>" if p.draft else "")
+        + (f'<br/><font color="#5b6470" size="9">{text(p.period, TITLE_LIMIT)}</font>'
+           if p.period else "")
         for p in data.plans
     )
     rows.insert(0, ("Plans" if len(data.plans) > 1 else "Plan", plans or "None"))
@@ -169,10 +171,11 @@ def _plan_story(
     story: list[Flowable] = [
         NextPageTemplate(key),
         PageBreak(),
-        heading(text(plan.title), st.h1, 0, key),
+        heading(text(plan.title, TITLE_LIMIT), st.h1, 0, key),
     ]
-    facts = [text(x) for x in (plan.organisation, plan.board, plan.period) if x]
-    facts.append(f"<b>{text(plan.marking)}</b>" + (" · <b>DRAFT</b>" if plan.draft else ""))
+    facts = [text(x, TITLE_LIMIT) for x in (plan.organisation, plan.board, plan.period) if x]
+    facts.append(f"<b>{text(plan.marking, TITLE_LIMIT)}</b>"
+                 + (" · <b>DRAFT</b>" if plan.draft else ""))
     story.append(Paragraph(" · ".join(facts), st.muted))
     story.append(heading("Summary", st.h2, 1, f"{key}-summary", step))
     story += summary_story(plan, width, st)
@@ -219,7 +222,9 @@ def _priority_story(
     """Heading, statement, what needs improvement, then the actions and the
     measures. The section starts on a new page unless its opening and the
     first rows of its actions table fit on this one."""
-    intro: list[Flowable] = [heading(text(priority_title(priority)), st.h2, 1, key, step)]
+    intro: list[Flowable] = [
+        heading(text(priority_title(priority), TITLE_LIMIT), st.h2, 1, key, step)
+    ]
     if _says_more(priority.statement, priority.title):
         intro.append(Paragraph(text(priority.statement), st.body))
     if priority.needs_improvement:
@@ -254,11 +259,12 @@ def _appendix(data: PackData, width: float, st: Styles, step: int) -> list[Flowa
                 "Every progress update, oldest first. Withdrawn updates are greyed, "
                 "struck through and marked WITHDRAWN with the reason given.", st.muted,
             ))
-        story.append(heading(text(plan.title), st.h2, 1, f"appendix-{index}", step))
+        story.append(heading(text(plan.title, TITLE_LIMIT), st.h2, 1, f"appendix-{index}",
+                             step))
         for priority in plan.priorities:
             if not priority.actions:
                 continue
-            story += section(text(priority_title(priority)), st, room=100)
+            story += section(text(priority_title(priority), TITLE_LIMIT), st, room=100)
             for action in priority.actions:
                 story += [history_table(action, width, st), Spacer(1, 5)]
     return story

@@ -124,8 +124,9 @@ def decorate(
     # Top: the marking in the middle, the pack on the left, DRAFT on the right.
     canvas.setFillColor(INK)
     canvas.setFont(FONT_BOLD, 9)
-    canvas.drawCentredString(centre, top_y, deco.marking)
-    marking_half = stringWidth(deco.marking, FONT_BOLD, 9) / 2 + 6 * mm
+    marking = fit_text(deco.marking, FONT_BOLD, 9, (right - left) / 3)
+    canvas.drawCentredString(centre, top_y, marking)
+    marking_half = stringWidth(marking, FONT_BOLD, 9) / 2 + 6 * mm
     side = centre - marking_half - left
     if deco.heading:
         canvas.setFont(FONT, 7.5)
@@ -150,7 +151,7 @@ def decorate(
     room -= stringWidth(as_at + "  ·  ", FONT, 7.5)
     canvas.drawString(left, foot_y, f"{fit_text(deco.title, FONT, 7.5, room)}  ·  {as_at}")
     canvas.setFont(FONT_BOLD, 9)
-    canvas.drawCentredString(centre, 6 * mm, deco.marking)
+    canvas.drawCentredString(centre, 6 * mm, marking)
     if deco.draft:
         canvas.setFillColor(DRAFT_RED)
         canvas.setFont(FONT_BOLD, 10)

@@ -53,9 +53,26 @@ def register_fonts() -> None:
     )
 
 
-def text(value: str) -> str:
-    """Plain text made safe for Paragraph markup; line breaks kept."""
-    return escape(value.strip()).replace("\n", "<br/>")
+TEXT_LIMIT = 2000  # characters of any one piece of text the pack prints
+TITLE_LIMIT = 300  # characters of a title or heading
+
+
+def cut(value: str, limit: int = TEXT_LIMIT) -> str:
+    """Plain text cut at `limit` characters (at a space if there is one
+    near the end), with an ellipsis. No one piece of text, however long it
+    was typed or imported, can make the pack slow or stop it."""
+    value = value.strip()
+    if len(value) <= limit:
+        return value
+    head = value[:limit]
+    at_space = head.rsplit(" ", 1)[0]
+    return (at_space if len(at_space) > limit * 0.8 else head).rstrip() + "…"
+
+
+def text(value: str, limit: int = TEXT_LIMIT) -> str:
+    """Plain text made safe for Paragraph markup, cut at `limit` characters;
+    line breaks kept."""
+    return escape(cut(value, limit)).replace("\n", "<br/>")
 
 
 def long_date(day: dt.date | None) -> str:
@@ -163,8 +180,15 @@ def styles() -> Styles:
 
 def fit_text(text: str, font: str, size: float, width: float) -> str:
     """Text cut with an ellipsis to fit a width."""
-    if stringWidth(text, font, size) <= width:
+    room = int(width / (size * 0.2)) + 2  # no glyph is narrower than 0.2 em
+    if len(text) <= room and stringWidth(text, font, size) <= width:
         return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    text = text[:room]
+    low, high = 0, len(text)  # the longest start that fits with its ellipsis
+    while low < high:
+        middle = (low + high + 1) // 2
+        if stringWidth(text[:middle] + "…", font, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…"

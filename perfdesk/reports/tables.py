@@ -36,27 +36,67 @@ from .styles import (
     text,
 )
 
+CUT_NOTE = "(cut short: the full text is in the plan)"
+CELL_MAX_HEIGHT = 300.0  # points: a row always fits on a landscape page with its header
+
 
 class Cell(Paragraph):
     """A table cell's text. reportlab wraps each cell several times in a
     layout pass (to measure a row, to split the table, to draw it) and again
     in every pass, but the lines depend only on the width, so the first
     result is kept. The first pass is never the one saved (see `PackDoc`),
-    so on it the text is measured but not drawn."""
+    so on it the text is measured but not drawn.
+
+    A row can never be split across pages, so a cell is never taller than
+    `max_height`: longer text keeps the lines that fit and ends with a note
+    that it was cut short."""
 
     _wrapped_width: float | None = None
+    _cut: Paragraph | None = None
+
+    def __init__(self, text: str | None, style: object, *args: object,
+                 max_height: float = CELL_MAX_HEIGHT, **kwargs: object) -> None:
+        super().__init__(text, style, *args, **kwargs)  # type: ignore[arg-type]
+        self.max_height = max_height
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if availWidth != self._wrapped_width:
+            self._cut = None
             size = super().wrap(availWidth, availHeight)
             if size[1] == 0x7FFFFFFF:  # too narrow to hold anything: do not keep
                 return size
             self._wrapped_width = availWidth
+            if self.height > self.max_height:
+                self._cut_short(availWidth)
+        if self._cut is not None:
+            return self.width, self._cut.height + self._note_height
         return self.width, self.height
 
+    @property
+    def _note_height(self) -> float:
+        return float(self.style.leading)
+
+    def _cut_short(self, width: float) -> None:
+        room = max(self.max_height - self._note_height, self.style.leading)
+        parts = Paragraph.split(self, width, room)
+        first = parts[0] if parts else Paragraph(text(CUT_NOTE), self.style)
+        if isinstance(first, Cell):
+            first.max_height = 0x7FFFFFFF
+        first.wrap(width, room)
+        self._cut = first
+
     def draw(self) -> None:
-        if not getattr(self.canv, "pack_measuring_only", False):
+        if getattr(self.canv, "pack_measuring_only", False):
+            return
+        if self._cut is None:
             super().draw()
+            return
+        self._cut.drawOn(self.canv, 0, self._note_height)
+        self.canv.saveState()
+        self.canv.setFont(FONT_ITALIC, self.style.fontSize)
+        self.canv.setFillColor(MUTED)
+        self.canv.drawString(0, self._note_height - self.style.fontSize, "… " + CUT_NOTE)
+        self.canv.restoreState()
 
 
 CELL_LIMIT = 1200  # characters of one cell's text; longer is cut with a note
@@ -121,7 +161,7 @@ def clip(value: str, limit: int = CELL_LIMIT) -> str:
     if len(value) <= limit:
         return text(value)
     cut = value[:limit].rsplit(" ", 1)[0]
-    return text(cut) + "… <i>(cut short: the full text is in the plan)</i>"
+    return text(cut) + f"… <i>{CUT_NOTE}</i>"
 
 
 def _muted(value: str) -> str:
@@ -148,8 +188,7 @@ def _clipped(value: str, limit: int = CELL_LIMIT) -> list[Part]:
     if len(value) <= limit:
         return [(value, FONT, INK)]
     cut = value[:limit].rsplit(" ", 1)[0]
-    return [(cut + "…", FONT, INK), ("(cut short: the full text is in the plan)", FONT_ITALIC,
-                                     MUTED)]
+    return [(cut + "…", FONT, INK), (CUT_NOTE, FONT_ITALIC, MUTED)]
 
 
 def _when_parts(action: PackAction, due_only: bool) -> list[Part]:
@@ -270,8 +309,9 @@ def measures_table(measures: Sequence[PackMeasure], width: float, st: Styles) ->
 def history_table(action: PackAction, width: float, st: Styles) -> Table:
     """One action's updates, oldest first; withdrawn ones greyed and marked."""
     title = Cell(
-        f"<b>{text(action.ref)}</b>  {clip(action.text, 500)}  ·  {status_markup(action.status)}",
-        st.cell,
+        f"<b>{text(action.ref, 200)}</b>  {clip(action.text, 500)}  ·  "
+        f"{status_markup(action.status)}",
+        st.cell, max_height=60,  # repeated on every page the table runs to
     )
     rows: list[list[Flowable | str]] = [
         [title, "", "", "", ""],
