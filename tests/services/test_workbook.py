@@ -472,3 +472,20 @@ def test_the_example_in_the_docs_is_current_and_valid(tmp_path: Path) -> None:
     assert sum(len(a.steps) for a in doc.actions) == 1
     assert sum(len(m.values) for m in doc.measures) == 3
     assert sum(len(m.benchmarks) for m in doc.measures) == 1
+
+
+def test_an_unreadable_workbook_logs_no_warning_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Regression: every unreadable workbook logged a WARNING with a full
+    traceback before the plain message. The detail is kept at DEBUG."""
+    import logging
+    import zipfile
+
+    path = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("[Content_Types].xml", "<Types")
+    with caplog.at_level(logging.DEBUG), pytest.raises(PerfDeskError):
+        read_workbook(path)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert all(r.exc_info is None for r in caplog.records if r.levelno > logging.DEBUG)

@@ -158,3 +158,63 @@ def test_a_bundle_of_50000_changes_is_received_whole_with_progress_then_changes_
     before = fingerprint(demo_db)
     assert receive(demo_db, [path]).applied == 0
     assert fingerprint(demo_db) == before
+
+
+def test_a_bundle_that_would_break_the_plans_rules_is_refused_and_leaves_no_backup(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    """Regression: a bundle deleting only a plan row was accepted, leaving its
+    actions live under a deleted plan (and `perfdesk check` failing)."""
+    import uuid
+
+    from perfdesk.services.integrity import check_database
+    from perfdesk.services.sync_bundle import Bundle, BundleChange, write_bundle
+    from perfdesk.store import backup, queries, sync_state
+
+    with demo_db.read() as session:
+        plan = queries.find_plan(session, "Children's Services")
+        family = sync_state.family(session)
+    now = "2024-04-15T09:00:00+00:00"
+    delete = BundleChange(str(uuid.uuid4()), "plan", plan.id, "delete", "deleted_at", None,
+                          now, 1, "Mallory", now, str(uuid.uuid4()))
+    path = write_bundle(Bundle(str(uuid.uuid4()), now, "Mallory", str(uuid.uuid4()), "m.sqlite",
+                               "0003", "test", (delete,), family), tmp_path / "m.perfdesk-updates")
+    assert demo_db.path is not None
+    before, backups = fingerprint(demo_db), backup.list_backups(demo_db.path)
+    with pytest.raises(ValidationFailed) as refused:
+        receive(demo_db, [path])
+    assert refused.value.source == "m.perfdesk-updates"
+    assert "is live but its plan is deleted" in str(refused.value)
+    assert fingerprint(demo_db) == before
+    assert backup.list_backups(demo_db.path) == backups
+    assert check_database(demo_db).ok
+
+
+def test_a_deeply_nested_bundle_is_refused_as_damaged(tmp_path: Path) -> None:
+    """Regression: [[[[...]]]] 100,000 deep raised RecursionError."""
+    from perfdesk.services.sync_bundle import read_bundle
+
+    path = tmp_path / "deep.perfdesk-updates"
+    path.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    with pytest.raises(ValidationFailed, match="nested far too deeply") as refused:
+        read_bundle(path)
+    assert refused.value.source == "deep.perfdesk-updates"
+
+
+@pytest.mark.parametrize("text", ["inf", "-1e999", "nan"])
+def test_infinity_and_nan_in_a_bundle_are_refused_naming_the_change(
+    text: str, bundle: Path
+) -> None:
+    """Regression: "inf" and "-1e999" were stored as infinity, "nan" as blank."""
+    from perfdesk.services.sync_bundle import read_bundle
+
+    def figure(body: dict) -> None:
+        body["changes"][0].update(table="measure", field="target", kind="update",
+                                  old=None, new=text)
+
+    _edit_json(figure, reseal=True)(bundle)
+    with pytest.raises(ValidationFailed) as refused:
+        read_bundle(bundle)
+    (problem,) = refused.value.problems
+    assert problem.where.startswith("change 1 (") and "measure target" in problem.where
+    assert f"{text!r} is not a valid target" in problem.reason
