@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 
 from perfdesk.domain.status import Status
-from perfdesk.services import action_edits
+from perfdesk.services import action_edits, measure_edits
 from perfdesk.services.action_rows import action_rows
 from perfdesk.services.actions_csv import csv_safe, write_actions_csv
 from perfdesk.services.plan_exchange import export_plan
@@ -44,6 +44,13 @@ def _poison(db: Database) -> None:
                                     reported_on=dt.date(2023, 9, 1), author=t, done=t,
                                     next_steps=t)
         perform(db, "poison", edit)
+    with db.write() as session:  # and into the Measures and Values sheets' text
+        measures = queries.plan_measures(session, plan.id)[: len(DANGEROUS)]
+        for measure, text in zip(measures, DANGEROUS, strict=False):
+            measure.indicator = measure.definition = measure.source = text
+            measure_edits.set_value(session, measure.id, measure_edits.period_for(
+                measure_edits.parse_enum(measure_edits.Frequency, measure.frequency),
+                dt.date(2023, 9, 30)), value=1.0, note=text, author=text)
 
 
 def _formula_elements(path: Path) -> list[str]:
@@ -72,6 +79,10 @@ def test_no_workbook_cell_can_run_as_a_formula(demo_db: Database, tmp_path: Path
     back = read_workbook(plan_book)
     texts = {a.text for a in back.actions}
     assert set(DANGEROUS) <= texts
+    poisoned = min(len(DANGEROUS), len(back.measures))  # the plan's first measures
+    assert poisoned >= 3
+    assert len(set(DANGEROUS) & {m.indicator for m in back.measures}) == poisoned
+    assert len(set(DANGEROUS) & {v.note for m in back.measures for v in m.values}) == poisoned
 
 
 def test_every_formula_like_csv_value_starts_with_an_apostrophe(
