@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import uuid
+from pathlib import Path
 
 from perfdesk.domain.plan_document import (
     ActionDoc,
+    MeasureDoc,
     PlanDocument,
     PlanInfo,
     PriorityDoc,
     UpdateDoc,
+    ValueDoc,
 )
 from perfdesk.domain.status import Status
 from perfdesk.domain.timeframe import Timeframe
@@ -51,3 +55,74 @@ def generated_plan(actions: int, seed: int = 1, short_name: str = "Generated") -
                     organisation="Benchmark Council", period_start=start,
                     period_end=dt.date(2024, 3, 31))
     return PlanDocument(plan=info, priorities=priorities, actions=docs)
+
+
+def generated_measures(count: int, values: int, seed: int = 1,
+                       start: dt.date = dt.date(2019, 4, 1)) -> list[MeasureDoc]:
+    """`count` monthly measures of `values` figures each, from `start`."""
+    rng = random.Random(seed)
+    indicators = [m.indicator for d in demo_documents() for m in d.measures] or ["Measure"]
+    areas = sorted({m.area for d in demo_documents() for m in d.measures if m.area}) or [""]
+    months = [f"{start.year + (start.month - 1 + k) // 12}-{(start.month - 1 + k) % 12 + 1:02d}"
+              for k in range(values)]
+    out = []
+    for number in range(count):
+        level = rng.uniform(10, 90)
+        figures = []
+        for month in months:
+            level = max(0.0, level + rng.uniform(-3, 3))
+            figures.append(ValueDoc(period=month, value=round(level, 1)))
+        out.append(MeasureDoc(
+            ref=f"M{number + 1}", indicator=rng.choice(indicators), area=rng.choice(areas),
+            priority_ref=str(number % 8 + 1), baseline=figures[0].value,
+            target=round(level * 1.1, 1), values=figures,
+        ))
+    return out
+
+
+def generate_database(
+    path: Path, *, plans: int = 50, actions: int = 20_000, updates: int = 200_000,
+    measures: int = 2_000, values: int = 60, seed: int = 1,
+) -> None:
+    """A new database file of `plans` plans sharing `actions` actions,
+    `updates` progress updates (one latest per action from the plan, the
+    rest added in bulk as earlier history) and `measures` measures of
+    `values` monthly figures. For benchmarks: the bulk rows skip the change
+    history, which a real import would not."""
+    from sqlalchemy import insert, select
+
+    from perfdesk.services.plan_store import save_document
+    from perfdesk.store.database import open_database
+    from perfdesk.store.schema import Action, ProgressUpdate
+
+    db = open_database(path, create=True, author="benchmark")
+    try:
+        for n in range(plans):
+            doc = generated_plan(actions // plans, seed=seed + n, short_name=f"Plan {n + 1:02d}")
+            doc.plan.title = f"Generated plan {n + 1} of {plans}"
+            doc.measures = generated_measures(measures // plans, values, seed=seed + n)
+            with db.write() as session:
+                save_document(session, doc)
+        rng = random.Random(seed)
+        with db.write() as session:
+            ids = list(session.execute(select(Action.id)).scalars())
+            have = session.query(ProgressUpdate).count()
+            statuses = [s.label for s in Status]
+            notes = [a.text for d in demo_documents() for a in d.actions if a.text]
+            rows = []
+            for k in range(max(updates - have, 0)):
+                when = dt.date(2022, 4, 1) + dt.timedelta(days=rng.randrange(0, 360))
+                rows.append({
+                    "id": str(uuid.uuid4()), "action_id": ids[k % len(ids)],
+                    "reported_on": when, "recorded_at": dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc),
+                    "updated_at": dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), "version": 1,
+                    "author": "benchmark", "status": rng.choice(statuses),
+                    "done_text": rng.choice(notes),
+                })
+                if len(rows) == 10_000:
+                    session.execute(insert(ProgressUpdate), rows)
+                    rows = []
+            if rows:
+                session.execute(insert(ProgressUpdate), rows)
+    finally:
+        db.close()
