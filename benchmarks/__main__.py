@@ -168,7 +168,7 @@ def startup(label: str, db: Path, folder: Path, repeats: int, goal: float,
 
     def app() -> float:
         ini = settings_file(folder, ini_name, last_tab)
-        seconds, result = child("app_start", str(copy), ini)
+        seconds, _ = child("app_start", str(copy), ini)
         Path(ini).unlink(missing_ok=True)
         return seconds
 

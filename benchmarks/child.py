@@ -212,11 +212,12 @@ def app_pack(db: str, plan: str, out: str) -> dict[str, object]:
 def floor_pack(workbook: str, out: str) -> dict[str, object]:
     """The floor: a bare reportlab process that reads the workbook and writes
     its two tables (actions, measures) as wrapped-cell tables."""
+    from xml.sax.saxutils import escape
+
     from openpyxl import load_workbook
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
-    from xml.sax.saxutils import escape
 
     book = load_workbook(workbook, read_only=True, data_only=True)
     style = getSampleStyleSheet()["BodyText"]

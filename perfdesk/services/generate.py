@@ -109,13 +109,14 @@ def generate_database(
             have = session.query(ProgressUpdate).count()
             statuses = [s.label for s in Status]
             notes = [a.text for d in demo_documents() for a in d.actions if a.text]
+            stamp = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
             rows = []
             for k in range(max(updates - have, 0)):
                 when = dt.date(2022, 4, 1) + dt.timedelta(days=rng.randrange(0, 360))
                 rows.append({
                     "id": str(uuid.uuid4()), "action_id": ids[k % len(ids)],
-                    "reported_on": when, "recorded_at": dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc),
-                    "updated_at": dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), "version": 1,
+                    "reported_on": when, "recorded_at": stamp,
+                    "updated_at": stamp, "version": 1,
                     "author": "benchmark", "status": rng.choice(statuses),
                     "done_text": rng.choice(notes),
                 })
