@@ -14,20 +14,21 @@ without loading any charting library.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlalchemy import String, type_coerce
+from sqlmodel import Session, col, select
 
-from perfdesk.domain.action_view import GROUP_ORDER, ActionRow
+from perfdesk.domain.action_view import GROUP_ORDER, NO_TIMEFRAME
 from perfdesk.domain.dates import nice_date
 from perfdesk.domain.measures import Rag
-from perfdesk.domain.status import STATUS_LABELS, Status
-from perfdesk.services.action_rows import action_rows
+from perfdesk.domain.status import STATUS_LABELS, Status, is_overdue
 from perfdesk.services.measure_view import measure_rows
-from perfdesk.services.summaries import PlanSummary, plan_summary, status_counts_at
+from perfdesk.services.summaries import PlanSummary
 from perfdesk.store import queries
-from perfdesk.store.schema import Plan
+from perfdesk.store.schema import Action, ActionLead, Lead, Plan, ProgressUpdate
 
 NO_PRIORITY = "No priority"
 RAG_LABELS: tuple[str, ...] = tuple(r.label for r in Rag)
@@ -163,33 +164,157 @@ class Overview:
 def overview(session: Session, plan_id: str | None, today: dt.date) -> Overview:
     """The overview of one plan, or of every plan when `plan_id` is None.
     Statuses are as now (every update counts), as `perfdesk plans` has them;
-    `today` decides what is overdue and which quarter ends have passed."""
+    `today` decides what is overdue and which quarter ends have passed.
+
+    Each plan is read in a few set-based queries: its actions, and its
+    counting updates in order, walked once per action to give its status now
+    and at every passed quarter end. Only the actions that need attention
+    have their leads and latest update text read."""
     plans = _plans(session, plan_id)
     whole = plan_id is None
-    summaries = tuple(PlanCounts(p.id, plan_summary(session, p)) for p in plans)
+    summaries: list[PlanCounts] = []
     totals = _zero(STATUS_LABELS)
-    for line in summaries:
-        for label, count in line.summary.by_status.items():
-            totals[label] += count
     by_priority: list[PriorityCounts] = []
     by_timeframe = {group: _zero(STATUS_LABELS) for group in GROUP_ORDER}
     exceptions: list[ExceptionRow] = []
     areas: list[AreaCounts] = []
+    by_date: dict[dt.date, dict[str, int]] = {}
     for plan in plans:
-        rows = action_rows(session, plan.id, today)
-        by_priority += _priority_counts(session, plan, rows, whole)
-        for row in rows:
-            by_timeframe[row.group][row.status.label] += 1
-        exceptions += (_exception(plan, r) for r in rows if needs_attention(r))
+        days = _passed_quarter_ends(plan, today)
+        counted = _count_plan(session, plan, today, days)
+        summaries.append(PlanCounts(plan.id, PlanSummary(
+            short_name=plan.short_name, title=plan.title,
+            priorities=len(queries.plan_priorities(session, plan.id)),
+            actions=sum(counted.by_status.values()),
+            measures=len(queries.plan_measures(session, plan.id)),
+            by_status=counted.by_status,
+        )))
+        for label, count in counted.by_status.items():
+            totals[label] += count
+        by_priority += _priority_counts(session, plan, counted.priority_status, whole)
+        for group, counts in counted.by_timeframe.items():
+            for label, count in counts.items():
+                by_timeframe.setdefault(group, _zero(STATUS_LABELS))[label] += count
+        exceptions += counted.exceptions
         areas += _area_counts(session, plan, whole)
+        for day, counts in counted.at_days.items():
+            into = by_date.setdefault(day, _zero(STATUS_LABELS))
+            for label, count in counts.items():
+                into[label] += count
     exceptions.sort(key=_exception_order)
     return Overview(
-        plan_id=plan_id, today=today, plans=summaries, totals=totals,
+        plan_id=plan_id, today=today, plans=tuple(summaries), totals=totals,
         by_priority=tuple(by_priority),
         by_timeframe=tuple(TimeframeCounts(g, c) for g, c in by_timeframe.items()),
         exceptions=tuple(exceptions), measures_by_area=tuple(areas),
-        quarter_ends=quarter_counts(session, plans, today),
+        quarter_ends=tuple(QuarterCounts(day, by_date[day]) for day in sorted(by_date)),
     )
+
+
+def _passed_quarter_ends(plan: Plan, today: dt.date) -> list[dt.date]:
+    if plan.period_start is None or plan.period_end is None:
+        return []
+    return quarter_ends(plan.period_start, min(plan.period_end, today))
+
+
+@dataclass
+class _Counted:
+    by_status: dict[str, int]
+    priority_status: list[tuple[str | None, Status]]  # (priority id, status now) per action
+    by_timeframe: dict[str, dict[str, int]]
+    at_days: dict[dt.date, dict[str, int]]
+    exceptions: list[ExceptionRow]
+
+
+def _count_plan(session: Session, plan: Plan, today: dt.date, days: Sequence[dt.date]) -> _Counted:
+    connection = session.connection()
+    actions = connection.execute(
+        select(Action.id, Action.ref, Action.text, Action.priority_id, Action.timeframe,
+               Action.due_date)
+        .where(Action.plan_id == plan.id, col(Action.deleted_at).is_(None))
+    ).all()
+    # Counting updates in the order the latest-update rule ranks them; dates
+    # compared as ISO text, so no row is converted.
+    updates = connection.execute(
+        select(ProgressUpdate.action_id, type_coerce(ProgressUpdate.reported_on, String),
+               ProgressUpdate.status, ProgressUpdate.id)
+        .join(Action, col(Action.id) == ProgressUpdate.action_id)
+        .where(Action.plan_id == plan.id, col(ProgressUpdate.withdrawn_at).is_(None))
+        .order_by(ProgressUpdate.action_id, ProgressUpdate.reported_on,
+                  ProgressUpdate.recorded_at)
+    ).all()
+    history: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for action_id, on, status, update_id in updates:
+        history[action_id].append((on, status, update_id))
+    day_texts = [(day, day.isoformat()) for day in days]
+    by_status = _zero(STATUS_LABELS)
+    at_days = {day: _zero(STATUS_LABELS) for day in days}
+    by_timeframe: dict[str, dict[str, int]] = {}
+    priority_status: list[tuple[str | None, Status]] = []
+    attention: list[tuple[tuple[object, ...], Status, bool, str | None]] = []
+    parse = Status.parse
+    for action in actions:
+        action_id, _ref, _text, priority_id, timeframe, due = action
+        steps = history.get(action_id, ())
+        latest = steps[-1] if steps else None
+        status = parse(latest[1]) if latest else Status.NOT_STARTED
+        by_status[status.label] += 1
+        group = timeframe or NO_TIMEFRAME
+        by_timeframe.setdefault(group, _zero(STATUS_LABELS))[status.label] += 1
+        priority_status.append((priority_id, status))
+        for day, iso in day_texts:
+            label = Status.NOT_STARTED.label
+            for on, step_status, _ in steps:
+                if on > iso:
+                    break
+                label = step_status
+            at_days[day][parse(label).label] += 1
+        overdue = is_overdue(due, status, today)
+        if overdue or status in EXCEPTION_STATUSES:
+            attention.append((tuple(action), status, overdue, latest[2] if latest else None))
+    return _Counted(by_status, priority_status, by_timeframe, at_days,
+                    _exceptions(session, plan, attention))
+
+
+def _exceptions(
+    session: Session, plan: Plan,
+    attention: Sequence[tuple[tuple[object, ...], Status, bool, str | None]],
+) -> list[ExceptionRow]:
+    """Rows for the actions that need attention, with their leads and the
+    first line of their latest update."""
+    if not attention:
+        return []
+    connection = session.connection()
+    leads: dict[str, list[str]] = defaultdict(list)
+    for action_id, name in connection.execute(
+        select(ActionLead.action_id, Lead.name)
+        .join(Lead, col(Lead.id) == ActionLead.lead_id)
+        .join(Action, col(Action.id) == ActionLead.action_id)
+        .where(Action.plan_id == plan.id, col(ActionLead.deleted_at).is_(None),
+               col(Lead.deleted_at).is_(None))
+        .order_by(col(ActionLead.display_order))
+    ).all():
+        leads[action_id].append(name)
+    wanted = [update_id for *_, update_id in attention if update_id is not None]
+    latest: dict[str, tuple[dt.date, str]] = {}
+    for chunk in range(0, len(wanted), 5000):
+        for update_id, on, done in connection.execute(
+            select(ProgressUpdate.id, ProgressUpdate.reported_on, ProgressUpdate.done_text)
+            .where(col(ProgressUpdate.id).in_(wanted[chunk:chunk + 5000]))
+        ).all():
+            latest[update_id] = (on, done)
+    rows = []
+    for action, status, overdue, update_id in attention:
+        action_id, ref, text, _priority, _timeframe, due = action
+        on, done = latest.get(update_id, (None, "")) if update_id else (None, "")
+        first = next((line.strip() for line in done.splitlines() if line.strip()), "")
+        rows.append(ExceptionRow(
+            plan_id=plan.id, plan_short_name=plan.short_name, action_id=str(action_id),
+            ref=str(ref), text=str(text), leads=tuple(leads.get(str(action_id), ())),
+            due_date=due, status=status, overdue=overdue,  # type: ignore[arg-type]
+            latest_on=on, latest_line=first,
+        ))
+    return rows
 
 
 def _plans(session: Session, plan_id: str | None) -> Sequence[Plan]:
@@ -201,12 +326,8 @@ def _plans(session: Session, plan_id: str | None) -> Sequence[Plan]:
     return [plan]
 
 
-def needs_attention(row: ActionRow) -> bool:
-    return row.overdue or row.status in EXCEPTION_STATUSES
-
-
 def _priority_counts(
-    session: Session, plan: Plan, rows: Sequence[ActionRow], whole: bool
+    session: Session, plan: Plan, statuses: Sequence[tuple[str | None, Status]], whole: bool
 ) -> list[PriorityCounts]:
     prefix = f"{plan.short_name}: " if whole else ""
     counts: dict[str | None, dict[str, int]] = {}
@@ -214,22 +335,13 @@ def _priority_counts(
     for p in queries.plan_priorities(session, plan.id):
         counts[p.id] = _zero(STATUS_LABELS)
         labels[p.id] = prefix + f"{p.ref} {p.title}".strip()
-    for row in rows:
-        key = row.priority_id if row.priority_id in counts else None
+    for priority_id, status in statuses:
+        key = priority_id if priority_id in counts else None
         if key not in counts:
             counts[key] = _zero(STATUS_LABELS)
             labels[key] = prefix + NO_PRIORITY
-        counts[key][row.status.label] += 1
+        counts[key][status.label] += 1
     return [PriorityCounts(plan.id, key, labels[key], by) for key, by in counts.items()]
-
-
-def _exception(plan: Plan, row: ActionRow) -> ExceptionRow:
-    first = next((line.strip() for line in row.latest_text.splitlines() if line.strip()), "")
-    return ExceptionRow(
-        plan_id=plan.id, plan_short_name=plan.short_name, action_id=row.id, ref=row.ref,
-        text=row.text, leads=row.leads, due_date=row.due_date, status=row.status,
-        overdue=row.overdue, latest_on=row.latest_on, latest_line=first,
-    )
 
 
 def _exception_order(e: ExceptionRow) -> tuple[object, ...]:
@@ -260,21 +372,3 @@ def quarter_ends(start: dt.date, end: dt.date) -> list[dt.date]:
         for month, d in QUARTER_END_DAYS
         if start <= (day := dt.date(year, month, d)) <= end
     ]
-
-
-def quarter_counts(
-    session: Session, plans: Sequence[Plan], today: dt.date
-) -> tuple[QuarterCounts, ...]:
-    """Status counts at each quarter end that has passed (up to today), within
-    the plans' periods: each plan counts at the quarter ends of its own period,
-    as `perfdesk plans --as-at DATE` counts it."""
-    by_date: dict[dt.date, dict[str, int]] = {}
-    for plan in plans:
-        if plan.period_start is None or plan.period_end is None:
-            continue
-        days = quarter_ends(plan.period_start, min(plan.period_end, today))
-        for day, at_day in status_counts_at(session, plan, days).items():
-            counts = by_date.setdefault(day, _zero(STATUS_LABELS))
-            for label, n in at_day.items():
-                counts[label] += n
-    return tuple(QuarterCounts(day, by_date[day]) for day in sorted(by_date))
