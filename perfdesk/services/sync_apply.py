@@ -9,6 +9,12 @@ from (`old`), the value it set (`new`), and this database's value now.
   held in `sync_conflict` for a person to decide; on a laptop refreshing
   from the master, its own unsent change stays on top (`local_wins`).
 
+A copy's run of changes to one field is judged as a whole, from the value it
+started from. If its first change found this database already holding the
+same value (someone else set it), a later change of that copy is not a
+follow-up of this database's value but a different wish: a conflict, judged
+from where the copy began (as a three-way merge of the two ends would).
+
 Progress updates are only ever added (a mistaken one is withdrawn), so they
 never conflict; nor does a row's place in a list (this database's order
 stands). Deleting and restoring are states, not values: the change
@@ -88,6 +94,9 @@ class Applier:
         self._history: list[dict[str, Any]] = []
         self._seen: list[dict[str, Any]] = []
         self._added: dict[type[Synced], list[dict[str, Any]]] = {}
+        # (table, row, field, copy) -> the value that copy started from, when its
+        # change found the value already here, set by someone else.
+        self._met_here: dict[tuple[str, str, str, str], str | None] = {}
 
     def load(self, changes: list[BundleChange]) -> None:
         """Fetch every row these changes touch in a few queries, not one each."""
@@ -195,7 +204,12 @@ class Applier:
         self, model: type[Synced], row: Synced, change: BundleChange
     ) -> tuple[str, int | None]:
         current = getattr(row, change.field)
+        run = (change.table, change.row_id, change.field, change.database_id)
+        if not self.local_wins and run in self._met_here and same_value(current, change.old):
+            return self._after_meeting(row, change, self._met_here.pop(run))
         if same_value(current, change.new):
+            if not self.local_wins and not same_value(current, change.old):
+                self._met_here[run] = change.old
             return SAME, None
         if self.local_wins or same_value(current, change.old):
             self._set(row, change.field, column_value(model, change.field, change.new))
@@ -203,6 +217,17 @@ class Applier:
         if isinstance(row, ProgressUpdate) or change.field in ORDER_FIELDS:
             return SAME, None  # append-only (a withdrawal here stands), or only an order
         return CONFLICT, self._conflict(row, change.field, change.old, change.new, change)
+
+    def _after_meeting(
+        self, row: Synced, change: BundleChange, began: str | None
+    ) -> tuple[str, int | None]:
+        """A copy changes on a value it had reached on its own, which this
+        database had also reached: compare where the copy began with where
+        it ends. Back where it began: this database's value stands."""
+        if same_value(change.new, began) or isinstance(row, ProgressUpdate) \
+                or change.field in ORDER_FIELDS:
+            return SAME, None
+        return CONFLICT, self._conflict(row, change.field, began, change.new, change)
 
     # ---------------------------------------------------------------- helpers
 

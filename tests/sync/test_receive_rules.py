@@ -326,3 +326,36 @@ def test_bundles_received_out_of_order_or_one_missing_lose_nothing(
             ProgressUpdate.action_id == new.id)).all()
         assert session.get(Action, new.id).text == "Run a care leavers' forum"
     assert [u.done_text for u in updates] == ["Venue booked"]
+
+
+@pytest.mark.parametrize("ana_first", [True, False], ids=["ana-first", "ben-first"])
+def test_a_copy_that_meets_another_then_moves_on_collides_in_either_order(
+    demo_db: Database, tmp_path: Path, ana_first: bool
+) -> None:
+    """Found by the merge property: Ana sets 1.1's impact to "a"; Ben sets it
+    to "a" too, then to "aa". Whichever bundle comes first, Ana's "a" and
+    Ben's "aa" are both kept: one in the master, the other waiting to be decided."""
+    ana, ben = (laptop(master_path(demo_db), tmp_path, n) for n in ("ana", "ben"))
+    set_text(ana, "1.1", "impact", "a")
+    set_text(ben, "1.1", "impact", "a")
+    set_text(ben, "1.1", "impact", "aa")
+    bundles = [bundle_of(ana, tmp_path), bundle_of(ben, tmp_path)]
+    receive(demo_db, bundles if ana_first else bundles[::-1])
+
+    in_master = action_field(demo_db, "1.1", "impact")
+    waiting = {c.incoming_value for c in pending_rows(demo_db)}
+    assert {in_master, *waiting} == {"a", "aa"}
+    assert len(pending_rows(demo_db)) == 1
+
+
+def test_a_copy_that_meets_another_and_goes_back_leaves_the_master_as_it_is(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    ana, ben = (laptop(master_path(demo_db), tmp_path, n) for n in ("ana", "ben"))
+    before = action_field(demo_db, "1.1", "impact")
+    set_text(ana, "1.1", "impact", "a")
+    set_text(ben, "1.1", "impact", "a")
+    set_text(ben, "1.1", "impact", before)  # Ben changed his mind
+    receive(demo_db, [bundle_of(ana, tmp_path), bundle_of(ben, tmp_path)])
+    assert action_field(demo_db, "1.1", "impact") == "a"  # Ana's stands: Ben wants no change
+    assert pending_rows(demo_db) == []
