@@ -122,8 +122,11 @@ def refresh(db_path: Path, master: Path, author: str = "", *,
                     raise DatabaseBusy(
                         f"{db_path} was changed by another PerfDesk while it was being "
                         "refreshed; nothing was changed. Close the other PerfDesk and try again.")
-                os.replace(staged, db_path)  # the old file has no -wal: nothing stale is left
-                backup.fsync_folder(db_path.parent)
+                if os.name != "nt":
+                    os.replace(staged, db_path)  # the old file has no -wal: nothing stale is left
+            if os.name == "nt":  # Windows cannot replace a file held open: right after letting go
+                os.replace(staged, db_path)
+            backup.fsync_folder(db_path.parent)
         finally:
             backup.remove_with_sidecars(staged)
     log.info("refreshed %s from %s keeping %d local change(s)", db_path, master, len(kept))
