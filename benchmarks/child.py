@@ -136,9 +136,15 @@ def floor_typing(db: str, typed: str) -> dict[str, object]:
     con = sqlite3.connect(db)
     plan = con.execute("select plan_id from action group by plan_id "
                        "order by count(*) desc limit 1").fetchone()[0]
-    rows = con.execute("select ref, text, coalesce(by_when, '') from action "
+    rows = con.execute("select ref, text, by_when, id from action "
                        "where plan_id = ? and deleted_at is null", (plan,)).fetchall()
-    keys = ["\n".join(r).casefold() for r in rows]
+    words: dict[str, list[str]] = {}  # the same words PerfDesk searches: leads, updates
+    for action_id, text in con.execute(
+            "select l.action_id, p.name from action_lead l join lead p on p.id = l.lead_id "
+            "union all select action_id, done_text || char(10) || next_steps "
+            "from progress_update"):
+        words.setdefault(action_id, []).append(text)
+    keys = ["\n".join([*r[:2], *words.get(r[3], ())]).casefold() for r in rows]
 
     class Model(QAbstractTableModel):
         def __init__(self) -> None:

@@ -260,7 +260,9 @@ def _count_plan(session: Session, plan: Plan, today: dt.date, days: Sequence[dt.
         status = parse(latest[1]) if latest else Status.NOT_STARTED
         by_status[status.label] += 1
         group = timeframe or NO_TIMEFRAME
-        by_timeframe.setdefault(group, _zero(STATUS_LABELS))[status.label] += 1
+        if group not in by_timeframe:
+            by_timeframe[group] = _zero(STATUS_LABELS)
+        by_timeframe[group][status.label] += 1
         priority_status.append((priority_id, status))
         for day, iso in day_texts:
             label = Status.NOT_STARTED.label

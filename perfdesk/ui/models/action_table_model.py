@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 from enum import IntEnum
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -35,6 +36,7 @@ class Column(IntEnum):
     LATEST = 6
 
 
+COLUMNS = tuple(Column)
 HEADERS = {
     Column.REF: "Ref", Column.ACTION: "Action", Column.LEADS: "Lead(s)",
     Column.BY_WHEN: "By when", Column.STATUS: "Status", Column.LATEST: "Latest update",
@@ -51,6 +53,14 @@ def ref_key(ref: str) -> tuple[object, ...]:
     import re
 
     return tuple(int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", ref))
+
+
+def _grouped(rows: Iterable[ActionRow]) -> dict[str, list[ActionRow]]:
+    """Rows by their group, the groups in GROUP_ORDER (any other after)."""
+    groups: dict[str, list[ActionRow]] = {name: [] for name in GROUP_ORDER}
+    for row in rows:
+        groups.setdefault(row.group, []).append(row)
+    return groups
 
 
 def _sort_key(row: ActionRow, column: Column) -> object:
@@ -81,13 +91,20 @@ class ActionTableModel(GroupedTableModel[ActionRow]):
         self._all: list[ActionRow] = []
         self._filter = ActionFilter(today=self.today)
         self._sort: tuple[Column, Qt.SortOrder] | None = None
-        self._matched: list[ActionRow] = []  # rows passing the filter, in plan order
+        # Rows by group, in plan order: all of them, and those passing the filter.
+        # Kept grouped so a keystroke filters lists and never regroups rows.
+        self._all_groups: dict[str, list[ActionRow]] = {}
+        self._matched: dict[str, list[ActionRow]] = {}
+        # What recent filters matched, so erasing a letter is a look-up.
+        self._recent: dict[ActionFilter, dict[str, list[ActionRow]]] = {}
         self._where_cache: dict[str, int] | None = None
 
     # -- loading, filtering, sorting ---------------------------------------
     def set_rows(self, rows: Iterable[ActionRow]) -> None:
         self._all = list(rows)
-        self._matched = self._all
+        self._all_groups = _grouped(self._all)
+        self._matched = self._all_groups
+        self._recent.clear()
         self._rebuild()
 
     def replace_rows(self, rows: Iterable[ActionRow]) -> None:
@@ -95,7 +112,11 @@ class ActionTableModel(GroupedTableModel[ActionRow]):
         the rows stay where they are; otherwise the table is rebuilt."""
         fresh = {r.id: r for r in rows}
         self._all = [fresh.get(r.id, r) for r in self._all]
-        self._matched = [fresh.get(r.id, r) for r in self._matched]
+        self._all_groups = {name: [fresh.get(r.id, r) for r in rows]
+                            for name, rows in self._all_groups.items()}
+        self._matched = {name: [fresh.get(r.id, r) for r in rows]
+                         for name, rows in self._matched.items()}
+        self._recent.clear()
         for row in fresh.values():
             at = self._where.get(row.id)
             old = self._entries[at] if at is not None else None
@@ -123,16 +144,29 @@ class ActionTableModel(GroupedTableModel[ActionRow]):
 
     def _rebuild(self, narrowing: bool = False) -> None:
         self.beginResetModel()
-        matches = self._filter.predicate()
-        self._matched = [r for r in (self._matched if narrowing else self._all) if matches(r)]
-        groups: dict[str, list[ActionRow]] = {name: [] for name in GROUP_ORDER}
-        for row in self._matched:
-            groups.setdefault(row.group, []).append(row)
+        # The search words as plain list filters over the prepared keys (the
+        # common case while typing); any other condition as one predicate.
+        words = self._filter.text.casefold().split()
+        rest = replace(self._filter, text="")
+        others = None if rest.is_empty else rest.predicate()
+        groups = self._recent.get(self._filter)
+        if groups is None:
+            groups = {}
+            for name, rows in (self._matched if narrowing else self._all_groups).items():
+                for word in words:
+                    rows = [r for r in rows if word in r.search_key]
+                if others is not None:
+                    rows = [r for r in rows if others(r)]
+                groups[name] = rows
+            if len(self._recent) >= 64:
+                self._recent.clear()
+            self._recent[self._filter] = groups
+        self._matched = groups
         if self._sort is not None:
             column, order = self._sort
-            for rows in groups.values():
-                rows.sort(key=lambda r: _sort_key(r, column),
-                          reverse=order == Qt.SortOrder.DescendingOrder)
+            groups = {name: sorted(rows, key=lambda r: _sort_key(r, column),
+                                   reverse=order == Qt.SortOrder.DescendingOrder)
+                      for name, rows in groups.items()}
         self._set_groups(groups.items())
         self._where_cache = None
         self.endResetModel()
@@ -153,7 +187,7 @@ class ActionTableModel(GroupedTableModel[ActionRow]):
 
     @property
     def shown(self) -> int:
-        return len(self._matched)
+        return sum(len(rows) for rows in self._matched.values())
 
     def all_rows(self) -> list[ActionRow]:
         return list(self._all)
@@ -166,7 +200,7 @@ class ActionTableModel(GroupedTableModel[ActionRow]):
     def row_data(self, row: ActionRow, column_number: int, role: int) -> object:
         if role == ROW_ROLE:
             return row
-        column = Column(column_number)
+        column = COLUMNS[column_number]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:

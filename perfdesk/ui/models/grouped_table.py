@@ -22,15 +22,19 @@ class GroupedTableModel(QAbstractTableModel, Generic[R]):
     def __init__(self) -> None:
         super().__init__()
         self._entries: list[R | Heading] = []
+        self._headings: list[int] = []  # positions of the heading rows
 
     def _set_groups(self, groups: Iterable[tuple[str, list[R]]]) -> None:
         """Lay out the groups (call between beginResetModel and endResetModel)."""
         entries: list[R | Heading] = []
+        headings = []
         for name, rows in groups:
             if rows:
+                headings.append(len(entries))
                 entries.append((name, len(rows)))
                 entries.extend(rows)
         self._entries = entries
+        self._headings = headings
 
     @staticmethod
     def _is_heading(entry: object) -> bool:
@@ -40,10 +44,10 @@ class GroupedTableModel(QAbstractTableModel, Generic[R]):
         return [e for e in self._entries if not self._is_heading(e)]  # type: ignore[misc]
 
     def group_names(self) -> list[str]:
-        return [e[0] for e in self._entries if self._is_heading(e)]  # type: ignore[index]
+        return [self._entries[i][0] for i in self._headings]  # type: ignore[index]
 
     def heading_rows(self) -> list[int]:
-        return [i for i, e in enumerate(self._entries) if self._is_heading(e)]
+        return list(self._headings)
 
     def row_at(self, index: Index) -> R | None:
         if not index.isValid():
