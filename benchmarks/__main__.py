@@ -125,10 +125,13 @@ def one_plan_db(actions: int) -> Path:
 
 
 def large_db(sizes: dict[str, int]) -> Path:
-    from perfdesk.services.generate import generate_database
+    def make(path: Path) -> None:
+        from perfdesk.services.generate import generate_database
+
+        generate_database(path, **sizes)
 
     name = "large-" + "-".join(str(v) for v in sizes.values()) + ".sqlite"
-    return _cached(name, lambda path: generate_database(path, **sizes))
+    return _cached(name, make)
 
 
 def fresh_copy(db: Path, folder: Path) -> Path:
