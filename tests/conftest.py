@@ -18,7 +18,9 @@ from perfdesk.store.database import Database, open_database
 def _isolated_user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test touches the real user's database."""
     monkeypatch.setenv("PERFDESK_DB", str(tmp_path / "user" / "perfdesk.sqlite"))
-    monkeypatch.setenv("PERFDESK_LOG", str(tmp_path / "log" / "perfdesk.log"))
+    # Beside the test's folder, not in it: tests look at what a command left there.
+    log = tmp_path.parent / f"{tmp_path.name}-log" / "perfdesk.log"
+    monkeypatch.setenv("PERFDESK_LOG", str(log))
 
 
 @pytest.fixture

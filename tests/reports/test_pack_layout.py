@@ -151,6 +151,7 @@ def test_a_pack_that_cannot_be_saved_says_so_plainly(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
-def test_a_new_pack_is_readable_by_others(tmp_path: Path) -> None:
+def test_a_new_pack_is_the_owners_alone(tmp_path: Path) -> None:
+    """A pack is shared by sending it, not by its mode: only its owner can read it."""
     out = build_pack(sample_pack(), tmp_path / "pack.pdf")
-    assert out.stat().st_mode & 0o777 == 0o644
+    assert out.stat().st_mode & 0o777 == 0o600
