@@ -29,7 +29,7 @@ def bundles(folder: Path, count: int, changes: int):  # type: ignore[no-untyped-
     from perfdesk.services.sync_send import send
     from perfdesk.store import queries
     from perfdesk.store.database import open_database
-    from perfdesk.store.schema import Action
+    from perfdesk.store.schema import ProgressUpdate
 
     master_path = folder / "master.sqlite"
     shutil.copyfile(demo_db(), master_path)
@@ -40,13 +40,14 @@ def bundles(folder: Path, count: int, changes: int):  # type: ignore[no-untyped-
         laptop_path = folder / f"laptop{n}.sqlite"
         refresh(laptop_path, published, author=f"lead{n}")
         laptop = open_database(laptop_path, author=f"lead{n}")
-        with laptop.write() as session:
+        with laptop.write() as session:  # progress updates: a term's returns from one lead
             ids = [a.id for plan in queries.plans(session)
                    for a in queries.plan_actions(session, plan.id)]
-            for k in range(changes):  # each its own recorded change
-                session.flush()
-                session.get(Action, ids[(n * changes + k) % len(ids)]).impact = \
-                    f"Impact wording from laptop {n}, edit {k}"
+            for k in range(changes):
+                session.add(ProgressUpdate(
+                    action_id=ids[(n * changes + k) % len(ids)], reported_on=TODAY,
+                    author=f"lead{n}", status="On track",
+                    done_text=f"Update {k} from laptop {n}"))
         paths.append(send(laptop, folder / f"lead{n}.perfdesk-updates").path)
         laptop.close()
     calls: list[float] = []
