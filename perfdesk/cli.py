@@ -202,6 +202,9 @@ def _run(args: argparse.Namespace) -> int:
         args.document = read_workbook(args.workbook, system_clock().date())
     if not cli_sync.opens_database(args):
         return cli_sync.refresh_without_open(args, args.db or str(default_database()), _user())
+    if args.command == "restore":  # a damaged database cannot be opened, only restored
+        return cli_backup.restore_without_open(args, args.db or str(default_database()),
+                                               _user())
     db = open_database(args.db or default_database(), create=creates,
                        read_only=args.read_only or only_reads(args), author=_user())
     args.opened = db  # for the last-resort handler: did anything change?

@@ -111,20 +111,62 @@ def _backups(db: Database, args: argparse.Namespace) -> int:
 
 
 def _restore(db: Database, args: argparse.Namespace) -> int:
+    """`restore` given an open database (`perfdesk.cli` does not open one for
+    it: see `restore_without_open`)."""
     path = _file(db)
-    if db.read_only:
-        raise DatabaseReadOnly(f"{db.location} is open read-only; nothing was restored.")
+    if db.read_only and not args.read_only:
+        raise DatabaseReadOnly(f"{db.location} cannot be changed here ({db.read_only_reason}); "
+                               "nothing was restored.")
+    db.close()  # the restore replaces the file's contents; nothing here may hold it
+    return restore_without_open(args, str(path), db.author)
+
+
+def restore_without_open(args: argparse.Namespace, location: str, author: str) -> int:
+    """`perfdesk restore`, run without opening the database first: opening
+    refuses a damaged file, and a damaged file is what a restore is for."""
+    from perfdesk.clock import system_clock
+
+    path = _restore_target(location)
+    if args.read_only:
+        raise DatabaseReadOnly(f"{location} was given read-only; nothing was restored.")
     chosen = _chosen(path, args.backup)
     taken = next((b.taken_at for b in backups.list_backups(path)
                   if b.path.resolve() == chosen.resolve()), None)
     identity = (backups.Identity.TAKE if args.take_identity
                 else backups.Identity.KEEP if args.force else backups.Identity.REFUSE)
-    db.close()  # the restore replaces the file's contents; nothing here may hold it
-    before = backups.restore(path, chosen, db.now(), identity=identity, author=db.author)
+    before = backups.restore(path, chosen, system_clock(), identity=identity, author=author)
     source = f"the backup of {_when(taken)}" if taken else str(chosen)
-    print(f"Restored {db.location} from {source}; the state before the restore is saved as "
-          f"{before}; `perfdesk restore` that file to undo.")
+    if backups.is_damaged_copy(before):
+        print(f"{path} was damaged and could not be opened; it is kept, untouched, as "
+              f"{before}. Restored {path} from {source}.")
+    else:
+        print(f"Restored {path} from {source}; the state before the restore is saved as "
+              f"{before}; `perfdesk restore` that file to undo.")
     return EXIT_OK
+
+
+def _restore_target(location: str) -> Path:
+    """The database file to restore into (a plain `sqlite:///FILE` is a file)."""
+    if "://" in location:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            url = make_url(location)
+        except ArgumentError:
+            url = None
+        if (url is None or url.get_backend_name() != "sqlite" or url.query
+                or url.database in (None, "", ":memory:")):
+            raise PerfDeskError(f"{location} is not a database file; only a file can be "
+                                "restored.")
+        location = str(url.database)
+    path = Path(location).expanduser()
+    if path.is_dir():
+        raise PerfDeskError(f"{path} is a folder, not a PerfDesk database file; nothing was "
+                            "restored.")
+    if not path.exists():
+        raise NotFound(f"No database at {path} to restore into; nothing was changed.")
+    return path
 
 
 def _chosen(db_path: Path, text: str) -> Path:
