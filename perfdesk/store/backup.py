@@ -434,8 +434,8 @@ def restore(db_path: Path, backup_path: Path, now: dt.datetime, *,
     finally:
         remove_with_sidecars(staged)
     if live.damaged:
-        log.warning("restored %s from %s; it was damaged (%s) and is kept as %s",
-                    db_path, backup_path, live.damaged, before)
+        log.info("restored %s from %s; it was damaged (%s) and is kept as %s",
+                 db_path, backup_path, live.damaged, before)
     else:
         log.info("restored %s from %s (previous state in %s)", db_path, backup_path, before)
     prune(db_path, now)
@@ -493,12 +493,11 @@ def inspect_live(db_path: Path) -> LiveDatabase:
     short = _cut_short(header, size)
     if short:
         return LiveDatabase(db_path, short.removeprefix("it is "))
-    # Opened for writing only when SQLite has work to do on opening (rolling
-    # back a hot journal, reading a write-ahead log without its index).
-    pending = any(p.is_file() and p.stat().st_size > 0
-                  for p in (db_path.with_name(db_path.name + "-journal"),
-                            db_path.with_name(db_path.name + "-wal")))
-    uri = db_path.resolve().as_uri() + ("" if pending else "?mode=ro")
+    # Read-only, so that nothing of a damaged file (nor its -wal) changes
+    # before it is kept - unless a hot journal must first be rolled back.
+    journal = db_path.with_name(db_path.name + "-journal")
+    hot = journal.is_file() and journal.stat().st_size > 0
+    uri = db_path.resolve().as_uri() + ("" if hot else "?mode=ro")
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=5)
     except sqlite3.Error as exc:

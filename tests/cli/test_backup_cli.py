@@ -4,6 +4,7 @@ that wires `perfdesk.cli_backup` the way `perfdesk.cli` does."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sqlite3
 import sys
@@ -14,7 +15,7 @@ from sqlmodel import select
 
 from perfdesk import cli_backup
 from perfdesk.errors import PerfDeskError
-from perfdesk.store.backup import list_backups
+from perfdesk.store.backup import backup, backup_folder, list_backups
 from perfdesk.store.database import open_database
 from perfdesk.store.schema import Plan
 
@@ -162,3 +163,162 @@ def test_backups_keep_options_set_how_many_are_kept(db_file: str, db_path: Path,
     with pytest.raises(SystemExit):  # argparse: wrong usage, exit status 2
         run(capsys, "backups", "--db", db_file, "--keep-weeks", "x")
     assert "not a whole number" in capsys.readouterr().err
+
+
+# --- restoring a damaged database (through `perfdesk.cli.main`, which does not open it) --
+
+
+def _main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    from perfdesk import cli
+
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def _identity(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT id FROM database_info").fetchone()[0]
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def backed_up(db_path: Path, capsys) -> tuple[Path, str]:
+    """A database of 60 plans, backed up; then one more plan made after the backup."""
+    db = open_database(db_path, create=True, author="tester")
+    with db.write() as session:
+        for number in range(60):
+            session.add(Plan(title=f"Plan {number} " + "words " * 60, short_name=f"P{number}"))
+    db.close()
+    assert _main(capsys, "backup", "--db", str(db_path))[0] == 0
+    _add_plan(db_path, "After")
+    return db_path, _identity(db_path)
+
+
+def _zero_bytes(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def _corrupt_page(path: Path) -> None:
+    import random
+
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    middle = (len(data) // page // 2) * page  # a whole page in the middle, past the header
+    assert middle >= page
+    data[middle:middle + page] = random.Random(7).randbytes(page)
+    path.write_bytes(bytes(data))
+
+
+def _truncated(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = path.read_bytes()
+    path.write_bytes(data[:len(data) // 3])
+
+
+@pytest.mark.parametrize("damage", [_zero_bytes, _corrupt_page, _truncated],
+                         ids=["zero bytes", "corrupt page", "truncated"])
+def test_restore_brings_back_a_damaged_database_and_keeps_the_damaged_file(
+    backed_up: tuple[Path, str], damage, capsys
+) -> None:
+    db_path, identity = backed_up
+    damage(db_path)
+    damaged = db_path.read_bytes()
+    code, _, err = _main(capsys, "check", "--db", str(db_path))
+    assert code == 1 and err  # PerfDesk finds it damaged: the reason for a restore
+    stale_log = None
+    if damage is _corrupt_page:  # left with its write-ahead log and index, as after a crash
+        stale_log = b"stale log of the damaged file"
+        db_path.with_name(db_path.name + "-wal").write_bytes(stale_log)
+        db_path.with_name(db_path.name + "-shm").write_bytes(bytes(32768))
+
+    code, out, err = _main(capsys, "restore", "1", "--db", str(db_path))
+    assert (code, err) == (0, "")
+    kept = next(backup_folder(db_path).glob("plans-damaged-*.sqlite"))
+    assert out.startswith(f"{db_path} was damaged and could not be opened; it is kept, "
+                          f"untouched, as {kept}. Restored {db_path} from the backup of ")
+    assert kept.read_bytes() == damaged  # never deleted, byte for byte
+    if stale_log is not None:  # its log kept with it, and not replayed into the restored file
+        assert kept.with_name(kept.name + "-wal").read_bytes() == stale_log
+    assert _main(capsys, "check", "--db", str(db_path))[0] == 0
+    assert _titles(db_path) == {f"Plan {n} " + "words " * 60 for n in range(60)}
+    assert _identity(db_path) == identity  # still the same database
+    assert [b.reason for b in list_backups(db_path)] == ["manual"]  # the kept copy is no backup
+    assert list(db_path.parent.glob(".*.part*")) == []
+    assert not db_path.with_name(db_path.name + "-shm").exists() or stale_log is None
+
+
+def _foreign_backup(tmp_path: Path) -> tuple[Path, str]:
+    other = tmp_path / "elsewhere" / "other.sqlite"
+    other.parent.mkdir()
+    _add_plan_created(other, "Theirs")
+    saved = backup(other, "manual", dt.datetime(2030, 1, 2, 3, 4, 5))
+    return saved, _identity(other)
+
+
+def _add_plan_created(path: Path, title: str) -> None:
+    db = open_database(path, create=True, author="tester")
+    with db.write() as session:
+        session.add(Plan(title=title, short_name=title))
+    db.close()
+
+
+def test_another_databases_backup_onto_a_damaged_database_needs_a_decision(
+    db_path: Path, tmp_path: Path, capsys
+) -> None:
+    _add_plan_created(db_path, "Ours")
+    saved, theirs = _foreign_backup(tmp_path)
+    db_path.write_bytes(b"")  # damaged, with no backups of its own to say what it was
+    code, out, err = _main(capsys, "restore", str(saved), "--db", str(db_path))
+    assert (code, out) == (1, "")
+    assert "damaged" in err and "--force" in err and "--take-identity" in err
+    assert db_path.read_bytes() == b"" and not backup_folder(db_path).exists()
+
+    code, _, err = _main(capsys, "restore", str(saved), "--db", str(db_path), "--force")
+    assert (code, err) == (0, "")
+    assert _titles(db_path) == {"Theirs"}
+    assert _identity(db_path) not in ("", theirs)  # a copy of that one, under its own identity
+
+    db_path.write_bytes(b"")
+    code, _, err = _main(capsys, "restore", str(saved), "--db", str(db_path),
+                         "--take-identity")
+    assert (code, err) == (0, "")
+    assert _identity(db_path) == theirs
+    assert len(list(backup_folder(db_path).glob("plans-damaged-*.sqlite"))) == 2
+
+
+def test_restore_does_not_replace_another_applications_file(db_file: str, db_path: Path,
+                                                           tmp_path: Path, capsys) -> None:
+    run(capsys, "backup", "--db", db_file)
+    songs = tmp_path / "songs.sqlite"
+    conn = sqlite3.connect(songs)
+    conn.execute("CREATE TABLE songs (title TEXT)")
+    conn.commit()
+    conn.close()
+    original = songs.read_bytes()
+    saved = list_backups(db_path)[0].path
+    code, _, err = _main(capsys, "restore", str(saved), "--db", str(songs), "--force")
+    assert code == 1 and "not a PerfDesk database" in err
+    assert songs.read_bytes() == original
+
+
+def test_a_backup_missing_a_table_is_refused(db_file: str, db_path: Path, capsys) -> None:
+    run(capsys, "backup", "--db", db_file)
+    saved = list_backups(db_path)[0].path
+    conn = sqlite3.connect(saved)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("DROP TABLE progress_update")
+    conn.commit()
+    conn.close()
+    original = db_path.read_bytes()
+    code, _, err = _main(capsys, "restore", str(saved), "--db", db_file)
+    assert code == 1 and "incomplete: it has no progress_update table" in err
+    assert db_path.read_bytes() == original
