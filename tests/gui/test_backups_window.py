@@ -3,6 +3,11 @@ restore that can itself be undone."""
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+
+import pytest
+
 from perfdesk.services import action_edits
 from perfdesk.store import backup
 from perfdesk.store.schema import Action
@@ -64,3 +69,59 @@ def test_backups_to_keep_is_set_in_a_dialog(open_window, demo_db, db_path, monke
     assert seen == [(14, 8, "every month")]  # the default, shown as it is
     assert backup.read_policy(db_path) == KeepPolicy(days=7, weeks=8, months=12)
     assert "one a month for 12 months" in window.statusBar().currentMessage()
+
+
+def _plans_and_identity(window) -> tuple[set[str], str]:
+    from sqlalchemy import text
+    from sqlmodel import select
+
+    from perfdesk.store.schema import Plan
+
+    with window.db.read() as s:
+        plans = {p.short_name for p in s.exec(select(Plan)).all() if p.deleted_at is None}
+        identity = s.execute(text("SELECT id FROM database_info")).scalar_one()
+    return plans, identity
+
+
+@pytest.mark.parametrize("answer", [None, 0, 1], ids=["cancel", "keep identity", "take identity"])
+def test_another_databases_backup_asks_whose_identity_to_keep(
+    open_window, demo_db, db_path, tmp_path, monkeypatch, answer
+) -> None:
+    from perfdesk.store.database import open_database
+    from perfdesk.store.schema import Plan
+
+    other_path = tmp_path / "elsewhere" / "other.sqlite"
+    other_path.parent.mkdir()
+    other = open_database(other_path, create=True, author="someone else")
+    with other.write() as s:
+        s.add(Plan(title="Their plan", short_name="Theirs"))
+    other.close()
+    theirs = backup.check_backup(
+        backup.backup(other_path, "manual", dt.datetime(2031, 5, 6, 7, 8, 9))).database_id
+    folder = backup.backup_folder(db_path)
+    folder.mkdir()
+    shutil.copyfile(backup.list_backups(other_path)[0].path,
+                    folder / "plans-20310506-070809-000000-manual.sqlite")
+
+    window = open_window(demo_db)
+    plans, own = _plans_and_identity(window)
+    asked = []
+
+    def choose(parent, title, label, items):
+        asked.append(title)
+        return 0 if title == "Restore from backup" else answer
+
+    monkeypatch.setattr(ask, "choose", choose)
+    monkeypatch.setattr(ask, "confirm", lambda *a, **k: True)
+    window.act_restore.trigger()
+    assert asked == ["Restore from backup", "Another database's backup"]
+    now_plans, now_identity = _plans_and_identity(window)
+    if answer is None:  # cancelled: nothing changed, nothing backed up
+        assert (now_plans, now_identity) == (plans, own)
+        assert [b.reason for b in backup.list_backups(db_path)] == ["manual"]
+        return
+    assert now_plans == {"Theirs"}
+    assert now_identity == (own if answer == 0 else theirs)
+    assert "Restored" in window.statusBar().currentMessage()
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())
+            if "Theirs" in window.tabs.tabText(i)]
