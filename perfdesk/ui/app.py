@@ -49,8 +49,16 @@ def run_gui(target: str | None, read_only: bool = False) -> int:
     try:
         db = open_or_create_default(target, read_only, settings.user_name)
     except PerfDeskError as exc:
-        QMessageBox.critical(None, "PerfDesk cannot open the database", str(exc))
-        return 1
+        from perfdesk.ui.file_commands import restore_when_unopenable
+
+        if not restore_when_unopenable(target, str(exc), settings.user_name):
+            QMessageBox.critical(None, "PerfDesk cannot open the database", str(exc))
+            return 1
+        try:  # restored from a backup: open that
+            db = open_or_create_default(target, read_only, settings.user_name)
+        except PerfDeskError as again:
+            QMessageBox.critical(None, "PerfDesk cannot open the database", str(again))
+            return 1
     window = MainWindow(db, settings, log_path=log_path)
     if settings.window_value("geometry") is None:
         window.resize(1280, 760)

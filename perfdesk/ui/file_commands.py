@@ -161,15 +161,20 @@ def restore_backup(window: MainWindow) -> bool:
                        "you can restore them again.", yes="Restore"):
         return False
     path, now = db.path, db.now()
+
+    def restore(identity: backup.Identity = backup.Identity.REFUSE) -> Path:
+        # Let go of the file first: a damaged one is renamed over, not written into.
+        db.engine.dispose()
+        return backup.restore(path, kept[index].path, now, identity=identity, author=db.author)
+
     try:
-        before = backup.restore(path, kept[index].path, now, author=db.author)
+        before = restore()
     except backup.OtherDatabasesBackup as other:
         identity = _whose_identity(window, other)
         if identity is None:
             return False
         try:
-            before = backup.restore(path, kept[index].path, now, identity=identity,
-                                    author=db.author)
+            before = restore(identity)
         except PerfDeskError as exc:
             ask.refuse(window, "Not restored", str(exc))
             return False
@@ -182,7 +187,50 @@ def restore_backup(window: MainWindow) -> bool:
     return True
 
 
-def _whose_identity(window: MainWindow,
+def restore_when_unopenable(target: str | None, problem: str, author: str) -> bool:
+    """The database could not be opened when PerfDesk started: when it is
+    damaged and has backups, offer to put one back (the damaged file is
+    kept). True once restored, so it can be opened again."""
+    from perfdesk.clock import system_clock
+    from perfdesk.paths import default_database
+
+    location = target if target is not None else str(default_database())
+    path = Path(location).expanduser()
+    if "://" in location or not path.is_file():
+        return False
+    try:
+        damaged = backup.inspect_live(path).damaged
+        kept = backup.usable_backups(path) if damaged else []
+    except PerfDeskError:
+        return False
+    if not kept:
+        return False
+    labels = [f"{b.taken_at:%d %b %Y %H:%M}  ·  {b.reason}  ·  {len(b.plans)} plan"
+              f"{'' if len(b.plans) == 1 else 's'}" for b in kept]
+    index = ask.choose(None, "PerfDesk cannot open the database",
+                       f"{problem}\n\nRestore it from a backup? The damaged file is kept "
+                       "beside the backups. Put the plans back as they were at:", labels)
+    if index is None:
+        return False
+    now = system_clock()
+    try:
+        try:
+            kept_as = backup.restore(path, kept[index].path, now, author=author)
+        except backup.OtherDatabasesBackup as other:
+            identity = _whose_identity(None, other)
+            if identity is None:
+                return False
+            kept_as = backup.restore(path, kept[index].path, now, identity=identity,
+                                     author=author)
+    except PerfDeskError as exc:
+        ask.refuse(None, "Not restored", str(exc))
+        return False
+    ask.inform(None, "Restored", f"{path.name} was restored from the backup of "
+                                 f"{labels[index]}. The damaged file is kept as {kept_as}.")
+    return True
+
+
+def _whose_identity(window: MainWindow | None,
                     other: backup.OtherDatabasesBackup) -> backup.Identity | None:
     """Another database's backup: keep this database's identity (it becomes
     a copy of that one, safe for sync) or take the backup's; None to stop."""

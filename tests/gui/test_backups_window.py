@@ -125,3 +125,28 @@ def test_another_databases_backup_asks_whose_identity_to_keep(
     assert "Restored" in window.statusBar().currentMessage()
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())
             if "Theirs" in window.tabs.tabText(i)]
+
+
+def test_a_damaged_database_at_start_up_is_offered_a_restore(demo_db, db_path,
+                                                             monkeypatch) -> None:
+    from perfdesk.store.database import open_database
+    from perfdesk.ui.file_commands import restore_when_unopenable
+
+    saved = backup.backup(db_path, "manual", dt.datetime(2031, 5, 6, 7, 8, 9))
+    demo_db.close()
+    db_path.write_bytes(b"")  # a disk failure
+    told, asked = [], []
+    monkeypatch.setattr(ask, "choose", lambda parent, title, label, items: asked.append(
+        label) or None)
+    assert not restore_when_unopenable(str(db_path), "It is empty.", "tester")  # declined
+    assert db_path.read_bytes() == b"" and asked and asked[0].startswith("It is empty.")
+    monkeypatch.setattr(ask, "choose", lambda parent, title, label, items: 0)
+    monkeypatch.setattr(ask, "inform", lambda parent, title, message: told.append(message))
+    assert restore_when_unopenable(str(db_path), "It is empty.", "tester")
+    kept = next(backup.backup_folder(db_path).glob("plans-damaged-*.sqlite"))
+    assert str(kept) in told[0]
+    db = open_database(db_path)
+    try:
+        assert backup.check_backup(saved).plans == backup.check_backup(db_path).plans
+    finally:
+        db.close()
