@@ -137,8 +137,8 @@ def _load(path: Path, source: str) -> dict[str, Any]:
         raise _refuse(source, "it is not a whole PerfDesk update bundle (cut short or "
                               f"not one: {exc.msg} at character {exc.pos})") from exc
     except RecursionError as exc:  # [[[[...]]]] nested deeper than Python reads
-        raise _refuse(source, "it is damaged: it is not a PerfDesk update bundle "
-                              "(its JSON is nested far too deeply)") from exc
+        raise _refuse(source, "it is not a PerfDesk update bundle: its JSON is nested far "
+                              "too deeply (the file is damaged, or is something else)") from exc
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         raise _refuse(source, "it is not a PerfDesk update bundle")
     version = body.get("format_version")
