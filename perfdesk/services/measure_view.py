@@ -12,7 +12,8 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from perfdesk.domain.as_at import ValueFact, values_as_at
 from perfdesk.domain.measures import (
@@ -125,6 +126,14 @@ def measure_rows(
             search_key="\n".join((m.ref, m.indicator, m.area, owner, m.definition)).casefold(),
         ))
     return rows
+
+
+def measure_count(session: Session, plan_id: str) -> int:
+    """How many live measures the plan has (as many rows as `measure_rows`)."""
+    return int(session.connection().execute(
+        select(func.count()).select_from(Measure)
+        .where(Measure.plan_id == plan_id, col(Measure.deleted_at).is_(None))
+    ).scalar_one())
 
 
 def measure_series(session: Session, measure_id: str) -> MeasureSeries:

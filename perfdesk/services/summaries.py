@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from perfdesk.domain.as_at import UpdateFact, ValueFact, status_as_at, values_as_at
@@ -18,6 +19,16 @@ from perfdesk.domain.measures import Direction, Polarity, Rag, direction, parse_
 from perfdesk.domain.status import STATUS_LABELS, Status
 from perfdesk.store import queries
 from perfdesk.store.schema import Action, Plan, ProgressUpdate
+
+
+def action_count(session: Session) -> int:
+    """How many live actions the live plans hold: the plan tabs' rows, all
+    told, counted without reading them."""
+    return int(session.connection().execute(
+        select(func.count()).select_from(Action)
+        .join(Plan, col(Plan.id) == Action.plan_id)
+        .where(col(Action.deleted_at).is_(None), col(Plan.deleted_at).is_(None))
+    ).scalar_one())
 
 
 @dataclass(frozen=True)

@@ -343,7 +343,7 @@ def preferences(window: MainWindow) -> None:
     leads = window.ops.read(lambda s: [(lead.id, lead.name) for lead in queries.live(s, _lead())])
     if ask_preferences(window, window.settings, sorted(leads, key=lambda p: p[1].casefold())):
         window.show_user()
-        for tab in window.plan_tabs():
+        for tab in window.built_plan_tabs():  # the others read them when built
             tab.filters.set_stale_days(window.settings.stale_days)
             tab.filters.set_my_leads(window.settings.my_leads)
 

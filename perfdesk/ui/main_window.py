@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from perfdesk.clock import Clock, fixed_clock
 from perfdesk.errors import PerfDeskError
+from perfdesk.services.summaries import action_count
 from perfdesk.store import backup, queries
 from perfdesk.store.database import Database
 from perfdesk.ui import file_commands, plan_commands, print_commands, sync_commands
@@ -131,7 +132,7 @@ class MainWindow(QMainWindow):
 
     def save_typing(self) -> None:
         """Save a field still being typed in (every other edit is saved already)."""
-        for tab in self.plan_tabs():
+        for tab in self.built_plan_tabs():
             tab.editor.details.commit_pending()
 
     def update_conflicts(self) -> None:
@@ -152,20 +153,20 @@ class MainWindow(QMainWindow):
         assert self.ops is not None
         last = select_plan or str(self.settings.window_value("last_tab") or "")
         self.tabs.blockSignals(True)
+        for tab in self.plan_tabs():
+            tab.discard()
         while self.tabs.count():
             widget = self.tabs.widget(0)
             self.tabs.removeTab(0)
             widget.deleteLater()
         plans = self.ops.read(queries.plans)
-        for plan in plans:
+        for plan in plans:  # shells: each tab is built when first shown (or asked for)
             tab = PlanTab(self.ops, plan.id, self.today)
-            tab.restore_layout()
             tab.counts_changed.connect(self._update_counts)
-            tab.pages.currentChanged.connect(lambda _i: self._update_counts())
-            tab.view.doubleClicked.connect(lambda _i: plan_commands.add_update(self))
+            tab.contents_built.connect(self._show_panes)
+            tab.action_activated.connect(lambda: plan_commands.add_update(self))
             self.tabs.addTab(tab, plan.short_name)
             self.tabs.setTabToolTip(self.tabs.count() - 1, plan.title)
-        self._show_panes()
         self.overview = OverviewTab(self.ops, today=self.today)
         self.overview.open_actions.connect(self.open_actions)
         self.overview.open_measures.connect(self.open_measures)
@@ -179,11 +180,18 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(names.index(last))
         else:
             self.tabs.setCurrentIndex(0)
+        current = self.current_plan_tab()
+        if current is not None:
+            current.ensure_built()
         self._update_counts()
 
     def plan_tabs(self) -> list[PlanTab]:
         tabs = (self.tabs.widget(i) for i in range(self.tabs.count()))
         return [t for t in tabs if isinstance(t, PlanTab)]
+
+    def built_plan_tabs(self) -> list[PlanTab]:
+        """The plan tabs shown at least once (the others have nothing to save)."""
+        return [t for t in self.plan_tabs() if t.is_built]
 
     def current_plan_tab(self) -> PlanTab | None:
         widget = self.tabs.currentWidget()
@@ -385,7 +393,7 @@ class MainWindow(QMainWindow):
     def _update_counts(self) -> None:
         tab = self.current_plan_tab()
         if tab is None:
-            total = sum(t.model.total for t in self.plan_tabs())
+            total = self.ops.read(action_count) if self.ops is not None else 0
             self.counts.setText(f"{len(self.plan_tabs())} plans · {total} actions  ·")
         elif tab.pages.currentIndex() == 1:
             measures = tab.measures.model
@@ -411,6 +419,9 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(bool(notes))
 
     def _tab_changed(self, _index: int) -> None:
+        current = self.current_plan_tab()
+        if current is not None:
+            current.ensure_built()
         self._update_counts()
 
     def open_actions(self, request: object) -> None:
@@ -445,7 +456,7 @@ class MainWindow(QMainWindow):
         nav, editor = self.act_show_nav.isChecked(), self.act_show_editor.isChecked()
         self.settings.set_window_value("show_navigator", nav)
         self.settings.set_window_value("show_editor", editor)
-        for tab in self.plan_tabs():
+        for tab in self.built_plan_tabs():  # the others do this when built
             tab.navigator.setVisible(nav)
             tab.editor.setVisible(editor)
 

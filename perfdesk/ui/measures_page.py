@@ -1,9 +1,13 @@
 """A plan's measures, grouped by area, with a search box and RAG and area
-filters. Choosing a measure opens it in the measure editor."""
+filters. Choosing a measure opens it in the measure editor.
+
+The measures are read the first time the page is shown or its list is asked
+for (`model`); until then only their number is read, for the page's label."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from perfdesk.domain.measures import Rag
-from perfdesk.services.measure_view import MeasureRow, measure_rows
+from perfdesk.services.measure_view import MeasureRow, measure_count, measure_rows
 from perfdesk.store.edits import Edit
 from perfdesk.ui.models.measure_table_model import (
     ROW_ROLE,
@@ -58,9 +62,11 @@ class MeasuresPage(QWidget):
         self.clear.setAccessibleName("Clear measure filters")
         self.summary = QLabel()
         self.summary.setAccessibleName("Measures shown")
-        self.model = MeasureTableModel()
+        self._model = MeasureTableModel()
+        self.loaded = False
+        self._count: int | None = None  # the number of measures, before they are read
         self.view = QTableView()
-        self.view.setModel(self.model)
+        self.view.setModel(self._model)
         self.view.setAccessibleName("Measures")
         self.view.setWordWrap(False)
         self.view.setShowGrid(False)
@@ -95,30 +101,59 @@ class MeasuresPage(QWidget):
         self.area.currentIndexChanged.connect(self._filter)
         self.rag.currentIndexChanged.connect(self._filter)
         self.clear.clicked.connect(self.clear_filters)
-        self.model.modelReset.connect(self._after_reset)
+        self._model.modelReset.connect(self._after_reset)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         ops.changed.connect(self.on_changed)
-        self.reload()
+
+    @property
+    def model(self) -> MeasureTableModel:
+        """The measures as listed (read now, if they have not been yet)."""
+        self.ensure_loaded()
+        return self._model
+
+    def ensure_loaded(self) -> None:
+        if not self.loaded:
+            self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.ensure_loaded()
+        super().showEvent(event)
+
+    def shown_count(self) -> int:
+        """How many measures the list shows; before they are read, how many
+        the plan has (every one is shown until a filter is applied)."""
+        if self.loaded:
+            return self._model.shown
+        if self._count is None:
+            self._count = self.ops.read(lambda s: measure_count(s, self.plan_id))
+        return self._count
 
     def reload(self) -> None:
+        self.loaded = True
         current = self.current_id()
         rows = self.ops.read(lambda s: measure_rows(s, self.plan_id))
-        self.model.set_rows(rows)
+        self._model.set_rows(rows)
         with QSignalBlocker(self.area):
             chosen = self.area.currentData()
             self.area.clear()
             self.area.addItem("Any area", "")
-            for area in self.model.areas():
+            for area in self._model.areas():
                 self.area.addItem(area, area)
             self.area.setCurrentIndex(max(self.area.findData(chosen), 0))
         self.select(current)
 
     def on_changed(self, edit: Edit) -> None:
-        if edit.tables & _MEASURE_TABLES:
+        if not edit.tables & _MEASURE_TABLES:
+            return
+        if self.loaded:
             self.reload()
+        else:
+            self._count = None
+            self.counts_changed.emit()
 
     def show_filtered(self, area: str | None = None, rag: str | None = None) -> None:
         """What a click in the Overview asks for."""
+        self.ensure_loaded()
         blockers = [QSignalBlocker(w) for w in (self.search, self.area, self.rag)]
         self.search.clear()
         self.area.setCurrentIndex(max(self.area.findData(area or ""), 0))
@@ -137,19 +172,21 @@ class MeasuresPage(QWidget):
         )
 
     def _filter(self) -> None:
+        if not self.loaded:
+            return  # the filter applies when the measures are read
         current = self.current_id()
-        self.model.set_filter(self.current_filter())
+        self._model.set_filter(self.current_filter())
         self.select(current)
 
     def _after_reset(self) -> None:
         self.view.clearSpans()
-        for row in self.model.heading_rows():
+        for row in self._model.heading_rows():
             self.view.setSpan(row, 0, 1, len(Column))
         applied = self.current_filter() != MeasureFilter()
-        total = self.model.total
+        total = self._model.total
         noun = "measure" if total == 1 else "measures"
         if applied:
-            self.summary.setText(f"Showing {self.model.shown} of {total} {noun}")
+            self.summary.setText(f"Showing {self._model.shown} of {total} {noun}")
         elif total:
             self.summary.setText(f"All {total} {noun}")
         else:
@@ -158,7 +195,7 @@ class MeasuresPage(QWidget):
         self.counts_changed.emit()
 
     def current_id(self) -> str | None:
-        row = self.model.row_at(self.view.currentIndex())
+        row = self._model.row_at(self.view.currentIndex())
         return row.id if row else None
 
     def current_row(self) -> MeasureRow | None:

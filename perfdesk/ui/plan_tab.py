@@ -1,11 +1,18 @@
 """One plan's tab: the priority navigator, the actions grouped by timeframe
-with their filters, and the editor of the chosen action."""
+with their filters, and the editor of the chosen action.
+
+A tab is built when it is first needed: the window makes a shell per plan
+(cheap, just its name), and the widgets and the plan's actions are made the
+first time the tab is shown or any of its parts is asked for (`is_built`
+says whether that has happened). The measures page likewise reads its
+measures the first time it is shown."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -41,6 +48,14 @@ DEFAULT_WIDTHS = {
 
 class PlanTab(QWidget):
     counts_changed = Signal()
+    contents_built = Signal()  # the widgets exist now (the window sets up its panes)
+    action_activated = Signal()  # an action double-clicked
+
+    # What exists only once the tab is built; asking for any of these builds it.
+    _BUILT_PARTS = frozenset({
+        "navigator", "filters", "model", "view", "editor", "measures", "measure_editor",
+        "pages", "editors", "splitter", "outline",
+    })
 
     def __init__(self, ops: Operations, plan_id: str, today: dt.date | None = None,
                  parent: QWidget | None = None) -> None:
@@ -48,8 +63,44 @@ class PlanTab(QWidget):
         self.ops = ops
         self.plan_id = plan_id
         self.today = today or ops.today()
-        self.outline: PlanOutline | None = None
+        self.is_built = False
+        self._building = False
+        self._discarded = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
 
+    def __getattr__(self, name: str) -> object:
+        """A part of a tab not yet built: build it, then hand the part over."""
+        if name in PlanTab._BUILT_PARTS and not self.__dict__.get("_building", True):
+            self.ensure_built()
+            return object.__getattribute__(self, name)
+        raise AttributeError(name)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.ensure_built()
+        super().showEvent(event)
+
+    def ensure_built(self) -> None:
+        """Make the tab's widgets and read its plan, once."""
+        if self.is_built or self._building or self._discarded:
+            return
+        self._building = True
+        try:
+            self._build()
+        finally:
+            self._building = False
+        self.is_built = True
+        self.restore_layout()
+        self.contents_built.emit()
+        self.reload()
+
+    def discard(self) -> None:
+        """Never build this tab: it is being taken away (the plans are read afresh)."""
+        self._discarded = True
+
+    def _build(self) -> None:
+        ops = self.ops
+        self.outline: PlanOutline | None = None
         self.navigator = Navigator()
         self.filters = FilterBar(self.today, ops.settings.stale_days)
         self.filters.set_my_leads(ops.settings.my_leads)
@@ -77,7 +128,7 @@ class PlanTab(QWidget):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
         self.editor = ActionEditor(ops)
-        self.measures = MeasuresPage(ops, plan_id)
+        self.measures = MeasuresPage(ops, self.plan_id)
         self.measure_editor = MeasureEditor(ops)
 
         actions_page = QWidget()
@@ -100,9 +151,7 @@ class PlanTab(QWidget):
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setSizes([150, 745, 460])
         self.splitter.setChildrenCollapsible(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.splitter)
+        self.layout().addWidget(self.splitter)
 
         self.filters.changed.connect(self._filter)
         self.navigator.priority_chosen.connect(self._priority_chosen)
@@ -111,9 +160,9 @@ class PlanTab(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.measures.measure_chosen.connect(self.measure_editor.show_measure)
         self.measures.counts_changed.connect(self._label_pages)
-        self.pages.currentChanged.connect(self.editors.setCurrentIndex)
+        self.pages.currentChanged.connect(self._page_changed)
+        self.view.doubleClicked.connect(lambda _i: self.action_activated.emit())
         ops.changed.connect(self.on_changed)
-        self.reload()
 
     # -- loading ----------------------------------------------------------
     def reload(self) -> None:
@@ -170,7 +219,13 @@ class PlanTab(QWidget):
 
     def _label_pages(self) -> None:
         self.pages.setTabText(0, f"&Actions ({self.model.shown})")
-        self.pages.setTabText(1, f"Mea&sures ({self.measures.model.shown})")
+        self.pages.setTabText(1, f"Mea&sures ({self.measures.shown_count()})")
+
+    def _page_changed(self, index: int) -> None:
+        if index == 1:
+            self.measures.ensure_loaded()
+        self.editors.setCurrentIndex(index)
+        self.counts_changed.emit()
 
     def show_actions(self, *, priority_id: str | None = None, status: str | None = None,
                      timeframe: str | None = None, overdue: bool = False,

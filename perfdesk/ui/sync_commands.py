@@ -106,7 +106,7 @@ def show_conflicts(window: MainWindow) -> None:
     dialog = ConflictsDialog(window.ops, window)
     exec_dialog(dialog)
     window.update_conflicts()
-    for tab in window.plan_tabs():  # a decision to keep changes no row: say it is decided
+    for tab in window.built_plan_tabs():  # a decision to keep changes no row: say it is decided
         tab.editor.reload()
 
 
