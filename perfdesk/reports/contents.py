@@ -42,6 +42,7 @@ class DeferredCanvas(Canvas):
         self.page_of_key: dict[str, int] = {}
         self.slots: list[Slot] = []
         self.footer_at: tuple[float, float] | None = None  # set per page by the decoration
+        self.pages = 0  # how many pages were written, once saved
 
     def showPage(self) -> None:
         self._kept.append(dict(self.__dict__))
@@ -53,6 +54,7 @@ class DeferredCanvas(Canvas):
             self.__dict__.update(state)
             self._finish_page(number, total)
             Canvas.showPage(self)
+        self.pages = total  # (after the pages' own states are put back)
         Canvas.save(self)
 
     def _finish_page(self, number: int, total: int) -> None:

@@ -1,6 +1,8 @@
 """Draw a board pack (`PackData`) as a PDF.
 
     build_pack(data, Path("pack.pdf"), progress=lambda done, total: ...)
+    write_pack(data, Path("pack.pdf")).pages   # the same, and how many pages
+
 
 The pack is: a cover, the contents, then for each plan a summary and a
 section per priority (its actions and its measures), and, when asked for,
@@ -10,8 +12,11 @@ temporary file beside `out` and moved into place only when complete.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -39,49 +44,87 @@ from .tables import Cell, actions_table, history_table, layout, measures_table, 
 Progress = Callable[[int, int], None]
 
 
+@dataclass(frozen=True)
+class WrittenPack:
+    path: Path
+    pages: int
+
+
 def build_pack(data: PackData, out: Path, progress: Progress | None = None) -> Path:
     """Write the pack to `out` (replacing it) and return `out`. `progress(done,
     total)` is called as plans and priorities are laid out; the last call is
     `progress(total, total)`, once the file is in place. A file that cannot
     be written raises PerfDeskError with a plain message; `out` is untouched."""
+    return write_pack(data, out, progress).path
+
+
+def write_pack(data: PackData, out: Path, progress: Progress | None = None) -> WrittenPack:
+    """`build_pack`, also saying how many pages were written (so no one has
+    to read the PDF back to count them)."""
     out = Path(out)
-    st = styles()
-    steps = _count_steps(data)
-    total = steps + 1  # one layout pass, then the move into place
-    done = 0
+    with collector_paused():
+        st = styles()
+        steps = _count_steps(data)
+        total = steps + 1  # one layout pass, then the move into place
+        done = 0
+        pages = 0
 
-    def on_step(step: int) -> None:
-        nonlocal done
-        now = min(step, total - 1)
-        if progress is not None and now > done:
-            done = now
-            progress(done, total)
+        def on_step(step: int) -> None:
+            nonlocal done
+            now = min(step, total - 1)
+            if progress is not None and now > done:
+                done = now
+                progress(done, total)
 
-    def write(fh: BinaryIO) -> None:
-        doc = PackDoc(
-            fh, page_size(data.options.landscape), on_step=on_step,
-            title=data.title, author=data.organisation, subject=data.subtitle,
-            creator="PerfDesk",
-        )
-        _add_templates(doc, data)
-        story: list[Flowable] = _front(data, st)
-        step = 0
-        for index, plan in enumerate(data.plans):
-            plan_story, step = _plan_story(plan, index, doc.width, st, step)
-            story += plan_story
-        if data.options.history and data.plans:
-            story += _appendix(data, doc.width, st, step)
-        contents = next(f for f in story if isinstance(f, Contents))
-        contents.entries = [(f.toc_entry[0], f.toc_entry[2], f.toc_entry[3])
-                            for f in story if hasattr(f, "toc_entry")]
-        doc.build(story, canvasmaker=DeferredCanvas)
+        def write(fh: BinaryIO) -> None:
+            nonlocal pages
+            doc = PackDoc(
+                fh, page_size(data.options.landscape), on_step=on_step,
+                title=data.title, author=data.organisation, subject=data.subtitle,
+                creator="PerfDesk",
+            )
+            _add_templates(doc, data)
+            story: list[Flowable] = _front(data, st)
+            step = 0
+            for index, plan in enumerate(data.plans):
+                plan_story, step = _plan_story(plan, index, doc.width, st, step)
+                story += plan_story
+            if data.options.history and data.plans:
+                story += _appendix(data, doc.width, st, step)
+            contents = next(f for f in story if isinstance(f, Contents))
+            contents.entries = [(f.toc_entry[0], f.toc_entry[2], f.toc_entry[3])
+                                for f in story if hasattr(f, "toc_entry")]
+            canvases: list[DeferredCanvas] = []
 
-    if progress is not None:
-        progress(0, total)
-    write_atomically(out, write, when_busy="If the pack is open in a PDF viewer, close it")
-    if progress is not None:
-        progress(total, total)
-    return out
+            def canvasmaker(*args: object, **kwargs: object) -> DeferredCanvas:
+                canvases.append(DeferredCanvas(*args, **kwargs))
+                return canvases[-1]
+
+            doc.build(story, canvasmaker=canvasmaker)
+            pages = canvases[-1].pages
+
+        if progress is not None:
+            progress(0, total)
+        write_atomically(out, write, when_busy="If the pack is open in a PDF viewer, close it")
+        if progress is not None:
+            progress(total, total)
+    return WrittenPack(out, pages)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a pack is laid out: the
+    layout makes hundreds of thousands of short-lived objects, and each
+    collection would walk every object the process holds (the database
+    layer's classes too). Nothing made here lives on, and the collector is
+    back on (if it was on) when the pack is written or has failed."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _count_steps(data: PackData) -> int:

@@ -47,8 +47,12 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[PackData]:
             writer.write(handle)
         return out
 
+    def write_pack(data: PackData, out: Path, progress=None):  # type: ignore[no-untyped-def]
+        return types.SimpleNamespace(path=build_pack(data, out, progress), pages=2)
+
     stub = types.ModuleType("perfdesk.reports.pack")
     stub.build_pack = build_pack  # type: ignore[attr-defined]
+    stub.write_pack = write_pack  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "perfdesk.reports.pack", stub)
     return seen
 
