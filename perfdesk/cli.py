@@ -325,7 +325,7 @@ def _pack(db, args) -> int:  # type: ignore[no-untyped-def]
     with db.read() as session:
         data = pack_data(session, options, system_clock().date())
     try:
-        from perfdesk.reports.pack import build_pack
+        from perfdesk.reports.pack import write_pack
     except ImportError as exc:  # the renderer or reportlab missing; anything else is a bug
         missing = exc.name or ""
         if missing not in ("perfdesk.reports", "perfdesk.reports.pack") and not (
@@ -333,26 +333,16 @@ def _pack(db, args) -> int:  # type: ignore[no-untyped-def]
             raise
         raise PerfDeskError(f"This PerfDesk cannot write PDFs ({exc}); "
                             "reinstall it with its reportlab dependency.") from exc
-    out = build_pack(data, args.out)
+    written = write_pack(data, args.out)  # it knows its page count: no reading it back
     measures = sum(len(p.measures) for plan in data.plans for p in plan.priorities)
-    pages = _page_count(out)
-    counts = [_plural(pages, "page")] if pages is not None else []
-    counts += [_plural(data.action_count, "action"), _plural(measures, "measure")]
-    print(f"Wrote {out}: {', '.join(counts)} (as at {data.as_at.isoformat()})")
+    counts = [_plural(written.pages, "page"), _plural(data.action_count, "action"),
+              _plural(measures, "measure")]
+    print(f"Wrote {written.path}: {', '.join(counts)} (as at {data.as_at.isoformat()})")
     return EXIT_OK
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _page_count(path: Path) -> int | None:
-    """Pages in the PDF written, or None if pypdf is not there to count them."""
-    try:
-        from pypdf import PdfReader
-    except ImportError:
-        return None
-    return len(PdfReader(path).pages)
 
 
 COMMANDS = {
