@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 from perfdesk.domain.action_view import GROUP_ORDER, NO_TIMEFRAME
 from perfdesk.domain.dates import nice_date
 from perfdesk.domain.measures import Rag
-from perfdesk.domain.status import STATUS_LABELS, Status, is_overdue
+from perfdesk.domain.status import STATUS_LABELS, Status
 from perfdesk.services.measure_view import measure_rows
 from perfdesk.services.summaries import PlanSummary
 from perfdesk.store import queries
@@ -252,12 +252,20 @@ def _count_plan(session: Session, plan: Plan, today: dt.date, days: Sequence[dt.
     by_timeframe: dict[str, dict[str, int]] = {}
     priority_status: list[tuple[str | None, Status]] = []
     attention: list[tuple[tuple[object, ...], Status, bool, str | None]] = []
-    parse = Status.parse
+    statuses: dict[str, Status] = {}  # each stored text parsed once
+
+    def parse(text: str) -> Status:
+        found = statuses.get(text)
+        if found is None:
+            found = statuses[text] = Status.parse(text)
+        return found
+
+    not_started = Status.NOT_STARTED
     for action in actions:
         action_id, _ref, _text, priority_id, timeframe, due = action
         steps = history.get(action_id, ())
         latest = steps[-1] if steps else None
-        status = parse(latest[1]) if latest else Status.NOT_STARTED
+        status = parse(latest[1]) if latest else not_started
         by_status[status.label] += 1
         group = timeframe or NO_TIMEFRAME
         if group not in by_timeframe:
@@ -265,13 +273,16 @@ def _count_plan(session: Session, plan: Plan, today: dt.date, days: Sequence[dt.
         by_timeframe[group][status.label] += 1
         priority_status.append((priority_id, status))
         for day, iso in day_texts:
-            label = Status.NOT_STARTED.label
+            if not steps or steps[0][0] > iso:
+                at_days[day][not_started.label] += 1
+                continue
+            label = not_started.label
             for on, step_status, _ in steps:
                 if on > iso:
                     break
                 label = step_status
             at_days[day][parse(label).label] += 1
-        overdue = is_overdue(due, status, today)
+        overdue = due is not None and due < today and not status.is_finished
         if overdue or status in EXCEPTION_STATUSES:
             attention.append((tuple(action), status, overdue, latest[2] if latest else None))
     return _Counted(by_status, priority_status, by_timeframe, at_days,
@@ -297,24 +308,30 @@ def _exceptions(
         .order_by(col(ActionLead.display_order))
     ).all():
         leads[action_id].append(name)
-    wanted = [update_id for *_, update_id in attention if update_id is not None]
-    latest: dict[str, tuple[dt.date, str]] = {}
-    for chunk in range(0, len(wanted), 5000):
+    # The latest updates' texts, read with the plan's updates in one query
+    # (a list of thousands of ids to look up costs more to send than this).
+    wanted = {update_id for *_, update_id in attention if update_id is not None}
+    latest: dict[str, tuple[str, str]] = {}
+    if wanted:
         for update_id, on, done in connection.execute(
-            select(ProgressUpdate.id, ProgressUpdate.reported_on, ProgressUpdate.done_text)
-            .where(col(ProgressUpdate.id).in_(wanted[chunk:chunk + 5000]))
+            select(ProgressUpdate.id, type_coerce(ProgressUpdate.reported_on, String),
+                   ProgressUpdate.done_text)
+            .join(Action, col(Action.id) == ProgressUpdate.action_id)
+            .where(Action.plan_id == plan.id, col(ProgressUpdate.withdrawn_at).is_(None))
         ).all():
-            latest[update_id] = (on, done)
+            if update_id in wanted:
+                latest[update_id] = (on, done)
     rows = []
     for action, status, overdue, update_id in attention:
         action_id, ref, text, _priority, _timeframe, due = action
-        on, done = latest.get(update_id, (None, "")) if update_id else (None, "")
+        on_text, done = latest.get(update_id, ("", "")) if update_id else ("", "")
         first = next((line.strip() for line in done.splitlines() if line.strip()), "")
         rows.append(ExceptionRow(
             plan_id=plan.id, plan_short_name=plan.short_name, action_id=str(action_id),
             ref=str(ref), text=str(text), leads=tuple(leads.get(str(action_id), ())),
             due_date=due, status=status, overdue=overdue,  # type: ignore[arg-type]
-            latest_on=on, latest_line=first,
+            latest_on=dt.date.fromisoformat(on_text[:10]) if on_text else None,
+            latest_line=first,
         ))
     return rows
 
