@@ -20,8 +20,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -62,6 +62,8 @@ WATCHED_TABLES = frozenset({
     "plan", "priority", "action", "action_lead", "lead", "progress_update",
     "measure", "measure_value",
 })
+COUNTING = "Counting…"
+COUNT_AT_THE_LATEST_MS = 100  # after being shown, if the tab is not drawn first
 EXCEPTION_ROWS_SHOWN = 12  # the list scrolls beyond this many
 EXCEPTION_WIDTHS = {
     ExceptionColumn.PLAN: 150, ExceptionColumn.REF: 55, ExceptionColumn.LEADS: 170,
@@ -116,6 +118,7 @@ class OverviewTab(QWidget):
         self._groups: list[str] = []  # the timeframe chart's bars
         self._areas: list[AreaCounts] = []  # the measures chart's bars
         self._stale = True
+        self._count_pending = False
 
         self.scope = QComboBox()
         self.scope.setAccessibleName("Show the overview of")
@@ -379,10 +382,32 @@ class OverviewTab(QWidget):
 
     # -- staying current -----------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
-        """Counted when looked at, not at start-up or after every edit."""
-        if self._stale:
-            self.refresh()
+        """Counted when looked at, not at start-up or after every edit: the
+        tab is drawn first, saying it is counting, and the counts fill in
+        straight after."""
         super().showEvent(event)
+        if self._stale and not self._count_pending:
+            self._count_pending = True
+            self.summary.setText(COUNTING)
+            # Counted once the tab has been drawn (or soon, if it never is).
+            QTimer.singleShot(COUNT_AT_THE_LATEST_MS, self._count_now)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._count_pending:
+            QTimer.singleShot(0, self._count_now)
+
+    def _count_now(self) -> None:
+        if not self._count_pending:
+            return
+        self._count_pending = False
+        if self._stale and self.isVisible():
+            self.refresh()
+
+    @property
+    def counting(self) -> bool:
+        """Waiting to count (the tab shows "Counting…")."""
+        return self._stale and self._count_pending
 
     def on_changed(self, edit: Edit) -> None:
         if edit.tables & WATCHED_TABLES:

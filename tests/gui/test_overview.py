@@ -23,7 +23,7 @@ from perfdesk.store import queries
 from perfdesk.store.database import Database
 from perfdesk.ui.models.plan_list_model import STATUS_COLUMNS, Column
 from perfdesk.ui.ops import Operations
-from perfdesk.ui.overview_tab import OverviewTab
+from perfdesk.ui.overview_tab import COUNTING, OverviewTab
 from perfdesk.ui.settings import Settings
 
 TODAY = dt.date(2023, 10, 2)
@@ -65,8 +65,14 @@ def tab(qtbot, ops: Operations) -> OverviewTab:
     widget.resize(*LAPTOP)
     widget.show()
     qtbot.waitExposed(widget)
+    _wait_for_counts(qtbot, widget)
     _settle(qtbot, widget)
     return widget
+
+
+def _wait_for_counts(qtbot, tab: OverviewTab) -> None:
+    """The tab is drawn saying it is counting; wait, as a user would, for the counts."""
+    qtbot.waitUntil(lambda: tab.view is not None and tab.summary.text() != COUNTING)
 
 
 def _settle(qtbot, tab: OverviewTab) -> None:
@@ -260,4 +266,5 @@ def test_counts_follow_an_edit_now_if_shown_and_later_if_not(qtbot, tab, ops, de
         s, refs["4.2"], status=Status.COMPLETE, reported_on=TODAY, author="tester"))
     assert tab.view.totals[complete] == before + 1  # not counted while hidden
     tab.show()
+    _wait_for_counts(qtbot, tab)
     assert tab.view.totals[complete] == before + 2

@@ -6,20 +6,24 @@ import datetime as dt
 
 from perfdesk.domain.status import Status
 from perfdesk.services import action_edits
+from perfdesk.ui.overview_tab import COUNTING
 
 
-def _overview(window):
+def _overview(qtbot, window):
+    """Choose the Overview tab and wait, as a user would, for its counts."""
     window.tabs.setCurrentWidget(window.overview)
+    qtbot.waitUntil(lambda: window.overview.view is not None
+                    and window.overview.summary.text() != COUNTING)
     return window.overview
 
 
-def test_a_priority_bar_segment_opens_those_actions(open_window, demo_db) -> None:
+def test_a_priority_bar_segment_opens_those_actions(qtbot, open_window, demo_db) -> None:
     window = open_window(demo_db)
     first = window.plan_tabs()[0]
     late = first.model.shown_rows()[0]
     window.ops.run("Update", lambda s: action_edits.add_update(
         s, late.id, status=Status.OFF_TRACK, reported_on=dt.date(2023, 9, 1), author="A"))
-    overview = _overview(window)
+    overview = _overview(qtbot, window)
     overview.choose_plan(late.plan_id)
     row = next(i for i, p in enumerate(overview._priorities) if p.priority_id == late.priority_id)
     overview.click_priority_status(row, "Off track")
@@ -29,9 +33,9 @@ def test_a_priority_bar_segment_opens_those_actions(open_window, demo_db) -> Non
     assert "Off track" in tab.filters.summary.text()
 
 
-def test_overdue_opens_the_overdue_actions_of_the_plan(open_window, demo_db) -> None:
+def test_overdue_opens_the_overdue_actions_of_the_plan(qtbot, open_window, demo_db) -> None:
     window = open_window(demo_db)
-    overview = _overview(window)
+    overview = _overview(qtbot, window)
     corporate = next(t for t in window.plan_tabs() if t.outline.short_name == "Corporate Services")
     overview.choose_plan(corporate.plan_id)
     overview.click_overdue()
@@ -41,18 +45,18 @@ def test_overdue_opens_the_overdue_actions_of_the_plan(open_window, demo_db) -> 
     assert corporate.model.shown == overview.view.overdue
 
 
-def test_no_priority_bar_opens_the_actions_without_one(open_window, demo_db) -> None:
+def test_no_priority_bar_opens_the_actions_without_one(qtbot, open_window, demo_db) -> None:
     window = open_window(demo_db)
-    overview = _overview(window)
+    overview = _overview(qtbot, window)
     corporate = next(t for t in window.plan_tabs() if t.outline.short_name == "Corporate Services")
     overview.choose_plan(corporate.plan_id)
     overview.click_priority_status(0)
     assert corporate.model.shown == 19 and "No priority" in corporate.filters.summary.text()
 
 
-def test_a_rag_segment_opens_those_measures(open_window, demo_db) -> None:
+def test_a_rag_segment_opens_those_measures(qtbot, open_window, demo_db) -> None:
     window = open_window(demo_db)
-    overview = _overview(window)
+    overview = _overview(qtbot, window)
     children = window.plan_tabs()[0]
     overview.choose_plan(children.plan_id)
     overview.click_measures("Child Protection", "Red")
@@ -61,9 +65,9 @@ def test_a_rag_segment_opens_those_measures(open_window, demo_db) -> None:
     assert shown and {(r.area, r.rag.label) for r in shown} == {("Child Protection", "Red")}
 
 
-def test_an_exception_row_opens_that_action_in_the_editor(open_window, demo_db) -> None:
+def test_an_exception_row_opens_that_action_in_the_editor(qtbot, open_window, demo_db) -> None:
     window = open_window(demo_db)
-    overview = _overview(window)
+    overview = _overview(qtbot, window)
     wanted = overview.exception_model.row_at(0)
     overview.activate_exception(0)
     tab = window.current_plan_tab()
