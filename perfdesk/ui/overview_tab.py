@@ -134,6 +134,9 @@ class OverviewTab(QWidget):
         )
         self.empty.setWordWrap(True)
         self.empty.hide()
+        self.waiting = QLabel(COUNTING)  # in place of the page until it is first counted
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.waiting.hide()
 
         self.model = PlanListModel()
         self.table = _table(self.model, "Plans and their action counts by status")
@@ -208,7 +211,9 @@ class OverviewTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.empty)
+        layout.addWidget(self.waiting, 1)
         layout.addWidget(self.scroll, 1)
+        self.scroll.hide()  # until first counted
 
     def _build_charts(self) -> None:
         """The charts, made the first time there is something to draw."""
@@ -250,6 +255,7 @@ class OverviewTab(QWidget):
         view = self.ops.read(lambda s: overview(s, plan_id, today))
         self.view = view
         self._stale = False
+        self.waiting.hide()
         self.empty.setVisible(self.scope.count() == 1)
         self.scroll.setVisible(self.scope.count() > 1)
         self.model.set_rows([line.summary for line in view.plans])
@@ -388,7 +394,9 @@ class OverviewTab(QWidget):
         super().showEvent(event)
         if self._stale and not self._count_pending:
             self._count_pending = True
-            self.summary.setText(COUNTING)
+            first = self.view is None
+            self.summary.setText("" if first else COUNTING)
+            self.waiting.setVisible(first)
             # Counted once the tab has been drawn (or soon, if it never is).
             QTimer.singleShot(COUNT_AT_THE_LATEST_MS, self._count_now)
 
@@ -403,11 +411,6 @@ class OverviewTab(QWidget):
         self._count_pending = False
         if self._stale and self.isVisible():
             self.refresh()
-
-    @property
-    def counting(self) -> bool:
-        """Waiting to count (the tab shows "Counting…")."""
-        return self._stale and self._count_pending
 
     def on_changed(self, edit: Edit) -> None:
         if edit.tables & WATCHED_TABLES:
