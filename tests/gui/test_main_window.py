@@ -78,6 +78,29 @@ def test_filters_by_lead_and_overdue_combine(open_window, demo_db) -> None:
     assert "overdue" in tab.filters.summary.text()
 
 
+
+def test_typing_word_by_word_under_a_lead_shows_what_a_fresh_search_shows(
+        open_window, demo_db, qtbot) -> None:
+    """Typing narrows what is shown key by key (only new words are looked
+    for); each step must show exactly the rows the whole filter passes."""
+    window = open_window(demo_db)
+    tab = _tab(window, "Children's Services")
+    tab.filters.lead.setCurrentIndex(tab.filters.lead.findText(
+        "Head of Service Corporate Parenting"))
+    typed, counts = "", set()
+    for key in "care  plan c":
+        qtbot.keyClicks(tab.filters.search, key)
+        typed += key
+        passes = tab.filters.current().predicate()
+        expected = [r.ref for r in tab.model.all_rows() if passes(r)]
+        assert sorted(_shown_refs(tab)) == sorted(expected), typed
+        counts.add(len(expected))
+    assert len(counts) > 2  # the words did narrow what was shown, step by step
+    for _ in typed:
+        qtbot.keyClick(tab.filters.search, Qt.Key.Key_Backspace)
+    assert tab.model.shown == len([r for r in tab.model.all_rows()
+                                   if "Head of Service Corporate Parenting" in r.leads])
+
 def test_update_in_editor_survives_reopening_and_undo_restores(
     open_window, demo_db, reopen, monkeypatch
 ) -> None:

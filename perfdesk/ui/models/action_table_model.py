@@ -131,8 +131,10 @@ class ActionTableModel(GroupedTableModel[ActionRow]):
 
     def set_filter(self, action_filter: ActionFilter) -> None:
         narrowing = action_filter.narrows(self._filter)
+        # Words the rows shown already contain need no second look.
+        known = frozenset(self._filter.text.casefold().split()) if narrowing else frozenset()
         self._filter = action_filter
-        self._rebuild(narrowing)
+        self._rebuild(narrowing, known)
 
     @property
     def action_filter(self) -> ActionFilter:
@@ -142,16 +144,22 @@ class ActionTableModel(GroupedTableModel[ActionRow]):
         self._sort = (Column(column), order) if column >= 0 else None
         self._rebuild()
 
-    def _rebuild(self, narrowing: bool = False) -> None:
+    def _rebuild(self, narrowing: bool = False, known: frozenset[str] = frozenset()) -> None:
+        """Lay the table out again. `narrowing`: the rows shown already pass
+        every other condition and contain the `known` words, so only the new
+        search words are looked for, and only in them (typing "children p"
+        looks for "p" in the rows that contain "children")."""
         self.beginResetModel()
         # The search words as plain list filters over the prepared keys (the
         # common case while typing); any other condition as one predicate.
         words = self._filter.text.casefold().split()
         rest = replace(self._filter, text="")
-        others = None if rest.is_empty else rest.predicate()
+        others = None if rest.is_empty or narrowing else rest.predicate()
         groups = self._recent.get(self._filter)
         if groups is None:
             groups = {}
+            if narrowing:
+                words = [w for w in dict.fromkeys(words) if w not in known]
             for name, rows in (self._matched if narrowing else self._all_groups).items():
                 for word in words:
                     rows = [r for r in rows if word in r.search_key]
