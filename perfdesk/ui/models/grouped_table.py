@@ -13,6 +13,8 @@ from PySide6.QtGui import QBrush, QColor, QFont
 Index = QModelIndex | QPersistentModelIndex
 R = TypeVar("R")
 Heading = tuple[str, int]
+_HEADING_FLAGS = Qt.ItemFlag.ItemIsEnabled
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 class GroupedTableModel(QAbstractTableModel, Generic[R]):
@@ -71,8 +73,8 @@ class GroupedTableModel(QAbstractTableModel, Generic[R]):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         if self._is_heading(self._entries[index.row()]):
-            return Qt.ItemFlag.ItemIsEnabled
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return _HEADING_FLAGS
+        return _ROW_FLAGS  # (made once: the view asks for every cell it paints)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
