@@ -202,7 +202,12 @@ def app_overview(db: str, ini: str) -> dict[str, object]:
     window.tabs.setCurrentWidget(window.overview)
     app.processEvents()
     window.overview.grab()
-    return {"ms": (time.perf_counter() - started) * 1000}
+    drawn = time.perf_counter()
+    while window.overview.view is None:  # drawn first, saying "Counting…"; then counted
+        app.processEvents()
+    app.processEvents()
+    window.overview.grab()
+    return {"ms": (drawn - started) * 1000, "counted_ms": (time.perf_counter() - started) * 1000}
 
 
 # -- the pack and its floors ---------------------------------------------------------
