@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from perfdesk.errors import DatabaseReadOnly, NotFound, PerfDeskError
 from perfdesk.store import backup as backups
+from perfdesk.store import restore as restoring
 
 if TYPE_CHECKING:  # the database layer loads only when a command runs
     from perfdesk.store.database import Database
@@ -132,11 +133,11 @@ def restore_without_open(args: argparse.Namespace, location: str, author: str) -
     chosen = _chosen(path, args.backup)
     taken = next((b.taken_at for b in backups.list_backups(path)
                   if b.path.resolve() == chosen.resolve()), None)
-    identity = (backups.Identity.TAKE if args.take_identity
-                else backups.Identity.KEEP if args.force else backups.Identity.REFUSE)
-    before = backups.restore(path, chosen, system_clock(), identity=identity, author=author)
+    identity = (restoring.Identity.TAKE if args.take_identity
+                else restoring.Identity.KEEP if args.force else restoring.Identity.REFUSE)
+    before = restoring.restore(path, chosen, system_clock(), identity=identity, author=author)
     source = f"the backup of {_when(taken)}" if taken else str(chosen)
-    if backups.is_damaged_copy(before):
+    if restoring.is_damaged_copy(before):
         print(f"{path} was damaged and could not be opened; it is kept, untouched, as "
               f"{before}. Restored {path} from {source}.")
     else:

@@ -25,7 +25,7 @@ from perfdesk.clock import Clock, system_clock
 from perfdesk.errors import DatabaseBusy, PerfDeskError, StorageFailure
 from perfdesk.services.sync_apply import Applier, Tally
 from perfdesk.services.sync_send import travelling
-from perfdesk.store import backup, sync_state
+from perfdesk.store import backup, backup_check, restore, sqlite_files, sync_state
 from perfdesk.store.database import Database, open_database
 from perfdesk.store.schema import Change, SyncExchange, new_id
 
@@ -46,22 +46,22 @@ def publish(db: Database, out: Path, author: str | None = None) -> Path:
         raise PerfDeskError(f"{db.location} is not a database file; only a file can be published.")
     if out.resolve() == db.path.resolve():
         raise PerfDeskError("Publish to another file: that is the master itself.")
-    backup.remove_stale_temporaries(out.parent)
-    copy = backup.temporary_beside(out, "publish")
+    sqlite_files.remove_stale_temporaries(out.parent)
+    copy = sqlite_files.temporary_beside(out, "publish")
     try:
-        backup.copy_database(db.path, copy, source_read_only=True)
+        sqlite_files.copy_database(db.path, copy, source_read_only=True)
         published = open_database(copy, author=db.author, clock=db.clock)
         try:
             _become_copy(published, new_id(), author or db.author, "published", db.path.name)
         finally:
             published.close()
-        backup.make_self_contained(copy)
-        backup.fsync_file(copy)
-        backup.remove_with_sidecars(out.with_name(out.name + "-wal"))  # not the new file's
+        sqlite_files.make_self_contained(copy)
+        sqlite_files.fsync_file(copy)
+        sqlite_files.remove_with_sidecars(out.with_name(out.name + "-wal"))  # not the new file's
         os.replace(copy, out)
-        backup.fsync_folder(out.parent)
+        sqlite_files.fsync_folder(out.parent)
     finally:
-        backup.remove_with_sidecars(copy)
+        sqlite_files.remove_with_sidecars(copy)
     with db.write(author, record=False) as session:
         session.add(SyncExchange(kind="published", author=author or db.author,
                                  file_name=out.name))
@@ -87,17 +87,17 @@ def refresh(db_path: Path, master: Path, author: str = "", *,
         raise PerfDeskError(f"No master file at {master}; nothing was changed.")
     if db_path.exists() and db_path.resolve() == master.resolve():
         raise PerfDeskError("That is this database itself: choose the master's published file.")
-    backup.remove_stale_temporaries(db_path.parent)
-    staged = backup.temporary_beside(db_path, "refresh")
+    sqlite_files.remove_stale_temporaries(db_path.parent)
+    staged = sqlite_files.temporary_beside(db_path, "refresh")
     with tempfile.TemporaryDirectory(prefix="perfdesk-refresh-") as scratch:
-        source = backup.checked_source(master, Path(scratch))
+        source = restore.checked_source(master, Path(scratch))
         try:
             if not db_path.exists():
                 _build(staged, source, new_id(), author, master.name, clock)
                 for sidecar in ("-wal", "-shm", "-journal"):  # of no file: stale
                     db_path.with_name(db_path.name + sidecar).unlink(missing_ok=True)
                 os.replace(staged, db_path)
-                backup.fsync_folder(db_path.parent)
+                sqlite_files.fsync_folder(db_path.parent)
                 return RefreshResult(db_path, 0, True)
             master_family, master_ids = _master_facts(source)
             laptop = open_database(db_path, author=author, clock=clock)
@@ -117,7 +117,7 @@ def refresh(db_path: Path, master: Path, author: str = "", *,
                 laptop.close()
             backup.backup(db_path, "before-refresh", clock())
             _build(staged, source, own, author, master.name, clock, log_rows, kept)
-            with backup.held_alone(db_path) as old:
+            with sqlite_files.held_alone(db_path) as old:
                 if _history_mark(old) != mark:
                     raise DatabaseBusy(
                         f"{db_path} was changed by another PerfDesk while it was being "
@@ -126,9 +126,9 @@ def refresh(db_path: Path, master: Path, author: str = "", *,
                     os.replace(staged, db_path)  # the old file has no -wal: nothing stale is left
             if os.name == "nt":  # Windows cannot replace a file held open: right after letting go
                 os.replace(staged, db_path)
-            backup.fsync_folder(db_path.parent)
+            sqlite_files.fsync_folder(db_path.parent)
         finally:
-            backup.remove_with_sidecars(staged)
+            sqlite_files.remove_with_sidecars(staged)
     log.info("refreshed %s from %s keeping %d local change(s)", db_path, master, len(kept))
     return RefreshResult(db_path, len(kept), False)
 
@@ -137,8 +137,8 @@ def _build(staged: Path, source: Path, identity: str, author: str, master_name: 
            clock: Clock, log_rows: list[SyncExchange] | None = None,
            kept: list[Any] | None = None) -> None:
     """The refreshed laptop, complete and checked, in the file `staged`."""
-    backup.remove_with_sidecars(staged)
-    backup.copy_database(source, staged, source_read_only=True)
+    sqlite_files.remove_with_sidecars(staged)
+    sqlite_files.copy_database(source, staged, source_read_only=True)
     laptop = open_database(staged, author=author, clock=clock)
     try:
         _become_copy(laptop, identity, author, "refreshed", master_name, log_rows)
@@ -151,8 +151,8 @@ def _build(staged: Path, source: Path, identity: str, author: str, master_name: 
                 applier.finish()
     finally:
         laptop.close()
-    backup.make_self_contained(staged)
-    check = backup.check_backup(staged)
+    sqlite_files.make_self_contained(staged)
+    check = backup_check.check_backup(staged)
     problem = check.problem or ("" if check.database_id == identity else
                                 f"its identity is {check.database_id}, not {identity}")
     if not problem and kept:
@@ -161,7 +161,7 @@ def _build(staged: Path, source: Path, identity: str, author: str, master_name: 
     if problem:
         raise StorageFailure(f"The refreshed copy could not be checked ({problem}); "
                              "nothing was changed.")
-    backup.fsync_file(staged)
+    sqlite_files.fsync_file(staged)
 
 
 def _missing(path: Path, ids: set[str]) -> int:
@@ -190,10 +190,10 @@ def _become_copy(
     log_rows: list[SyncExchange] | None = None,
 ) -> None:
     """Give a copied database its own identity and a fresh exchange state
-    (`backup.become_copy`, the one rule a restore of another database's
+    (`restore.become_copy`, the one rule a restore of another database's
     backup follows too)."""
     with db.write(author, record=False) as session:
-        backup.become_copy(session, identity, author, kind, source_name, log_rows)
+        restore.become_copy(session, identity, author, kind, source_name, log_rows)
     db.database_id = identity
 
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from perfdesk.errors import PerfDeskError
 from perfdesk.store import backup, queries
+from perfdesk.store import restore as restoring
 from perfdesk.store.database import open_database as open_db
 from perfdesk.ui import ask
 
@@ -162,14 +163,14 @@ def restore_backup(window: MainWindow) -> bool:
         return False
     path, now = db.path, db.now()
 
-    def restore(identity: backup.Identity = backup.Identity.REFUSE) -> Path:
+    def restore(identity: restoring.Identity = restoring.Identity.REFUSE) -> Path:
         # Let go of the file first: a damaged one is renamed over, not written into.
         db.engine.dispose()
-        return backup.restore(path, kept[index].path, now, identity=identity, author=db.author)
+        return restoring.restore(path, kept[index].path, now, identity=identity, author=db.author)
 
     try:
         before = restore()
-    except backup.OtherDatabasesBackup as other:
+    except restoring.OtherDatabasesBackup as other:
         identity = _whose_identity(window, other)
         if identity is None:
             return False
@@ -199,7 +200,7 @@ def restore_when_unopenable(target: str | None, problem: str, author: str) -> bo
     if "://" in location or not path.is_file():
         return False
     try:
-        damaged = backup.inspect_live(path).damaged
+        damaged = restoring.inspect_live(path).damaged
         kept = backup.usable_backups(path) if damaged else []
     except PerfDeskError:
         return False
@@ -215,12 +216,12 @@ def restore_when_unopenable(target: str | None, problem: str, author: str) -> bo
     now = system_clock()
     try:
         try:
-            kept_as = backup.restore(path, kept[index].path, now, author=author)
-        except backup.OtherDatabasesBackup as other:
+            kept_as = restoring.restore(path, kept[index].path, now, author=author)
+        except restoring.OtherDatabasesBackup as other:
             identity = _whose_identity(None, other)
             if identity is None:
                 return False
-            kept_as = backup.restore(path, kept[index].path, now, identity=identity,
+            kept_as = restoring.restore(path, kept[index].path, now, identity=identity,
                                      author=author)
     except PerfDeskError as exc:
         ask.refuse(None, "Not restored", str(exc))
@@ -231,13 +232,13 @@ def restore_when_unopenable(target: str | None, problem: str, author: str) -> bo
 
 
 def _whose_identity(window: MainWindow | None,
-                    other: backup.OtherDatabasesBackup) -> backup.Identity | None:
+                    other: restoring.OtherDatabasesBackup) -> restoring.Identity | None:
     """Another database's backup: keep this database's identity (it becomes
     a copy of that one, safe for sync) or take the backup's; None to stop."""
     choices = [
-        (backup.Identity.KEEP, "Keep this database's identity: it becomes a copy of that "
+        (restoring.Identity.KEEP, "Keep this database's identity: it becomes a copy of that "
                                "database's plans (recommended)"),
-        (backup.Identity.TAKE, "Take the backup's identity: only if the database it came "
+        (restoring.Identity.TAKE, "Take the backup's identity: only if the database it came "
                                "from is gone for good"),
     ]
     index = ask.choose(window, "Another database's backup",

@@ -367,7 +367,7 @@ def check_after(inputs: Inputs, writer: Writer, db: Path, before: tuple, states_
 
 
 def check_database_file(path: Path) -> str:
-    from perfdesk.store.backup import check_backup
+    from perfdesk.store.backup_check import check_backup
 
     return check_backup(path).problem or "ok"
 

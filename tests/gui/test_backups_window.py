@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from perfdesk.services import action_edits
-from perfdesk.store import backup
+from perfdesk.store import backup, backup_check
 from perfdesk.store.schema import Action
 from perfdesk.ui import ask
 
@@ -96,7 +96,7 @@ def test_another_databases_backup_asks_whose_identity_to_keep(
     with other.write() as s:
         s.add(Plan(title="Their plan", short_name="Theirs"))
     other.close()
-    theirs = backup.check_backup(
+    theirs = backup_check.check_backup(
         backup.backup(other_path, "manual", dt.datetime(2031, 5, 6, 7, 8, 9))).database_id
     folder = backup.backup_folder(db_path)
     folder.mkdir()
@@ -147,6 +147,6 @@ def test_a_damaged_database_at_start_up_is_offered_a_restore(demo_db, db_path,
     assert str(kept) in told[0]
     db = open_database(db_path)
     try:
-        assert backup.check_backup(saved).plans == backup.check_backup(db_path).plans
+        assert backup_check.check_backup(saved).plans == backup_check.check_backup(db_path).plans
     finally:
         db.close()

@@ -16,17 +16,10 @@ from sqlmodel import select
 from perfdesk.cli import main
 from perfdesk.clock import fixed_clock
 from perfdesk.store import sync_state
-from perfdesk.store.backup import (
-    Identity,
-    OtherDatabasesBackup,
-    backup,
-    backup_folder,
-    check_backup,
-    list_backups,
-    restore,
-    usable_backups,
-)
+from perfdesk.store.backup import backup, backup_folder, list_backups, usable_backups
+from perfdesk.store.backup_check import check_backup
 from perfdesk.store.database import Database, open_database
+from perfdesk.store.restore import Identity, OtherDatabasesBackup, restore
 from perfdesk.store.schema import Plan
 
 NOW = dt.datetime(2026, 11, 23, 14, 5)
@@ -192,7 +185,7 @@ def test_a_restore_is_all_or_nothing_for_a_reader(with_backup: Path, db_path: Pa
 
 def test_a_restore_stopped_before_it_replaced_anything_leaves_the_database_as_it_was(
         with_backup: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from perfdesk.store import backup as module
+    from perfdesk.store import restore as module
 
     original = db_path.read_bytes()
     real = module.copy_database

@@ -16,14 +16,13 @@ from perfdesk.domain.backup_policy import backups_to_keep
 from perfdesk.errors import DatabaseTooNew, NotPerfDeskDatabase
 from perfdesk.store.backup import (
     STAMP_FORMAT,
-    Identity,
     backup,
     backup_folder,
     list_backups,
     prune,
-    restore,
 )
 from perfdesk.store.database import Database, open_database
+from perfdesk.store.restore import Identity, restore
 from perfdesk.store.schema import Plan
 
 NOW = dt.datetime(2026, 11, 23, 14, 5)
