@@ -42,9 +42,9 @@ from perfdesk.store.engine import (
 )
 from perfdesk.store.network import is_network_path
 from perfdesk.store.schema import DatabaseInfo
+from perfdesk.store.sqlite_files import SQLITE_HEADER
 
 log = logging.getLogger(__name__)
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 @dataclass
