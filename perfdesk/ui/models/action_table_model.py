@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from enum import IntEnum
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QModelRoleDataSpan, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from perfdesk.domain.action_view import GROUP_ORDER, ActionFilter, ActionRow
@@ -24,6 +24,14 @@ from perfdesk.ui.status_icons import status_dot
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+# The roles a painted cell is asked for, as plain ints (multiData compares many).
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_PAINT_ROLES_UNUSED = frozenset(int(r.value) for r in (
+    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.CheckStateRole, Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.SizeHintRole))
 
 
 class Column(IntEnum):
@@ -98,10 +106,15 @@ class ActionTableModel(GroupedTableModel[ActionRow]):
         # What recent filters matched, so erasing a letter is a look-up.
         self._recent: dict[ActionFilter, dict[str, list[ActionRow]]] = {}
         self._where_cache: dict[str, int] | None = None
+        # Each row's cell texts, made when the row is first painted; keyed by
+        # id and checked by identity, so a fresh copy after an edit is redone.
+        self._texts: dict[str, tuple[ActionRow, tuple[str, ...]]] = {}
+        self._overdue_brush: QBrush | None = None
 
     # -- loading, filtering, sorting ---------------------------------------
     def set_rows(self, rows: Iterable[ActionRow]) -> None:
         self._all = list(rows)
+        self._texts.clear()
         self._all_groups = _grouped(self._all)
         self._matched = self._all_groups
         self._recent.clear()
@@ -205,18 +218,61 @@ class ActionTableModel(GroupedTableModel[ActionRow]):
         return self.index(at, 0) if at is not None else QModelIndex()
 
     # -- QAbstractTableModel ----------------------------------------------
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
+        """Every role a painted cell needs in one call from Qt (the view asks
+        for seven per cell; one `data()` call each costs far more)."""
+        if not index.isValid():
+            return
+        entry = self._entries[index.row()]
+        column = index.column()
+        if isinstance(entry, tuple):
+            for role_data in roleDataSpan:
+                value = self._heading_data(entry, column, role_data.role())
+                if value is not None:
+                    role_data.setData(value)
+            return
+        for role_data in roleDataSpan:
+            role = role_data.role()
+            if role == _DISPLAY:
+                role_data.setData(self._cell_texts(entry)[column])
+            elif role in _PAINT_ROLES_UNUSED:
+                continue
+            elif role == _DECORATION:
+                if column == Column.STATUS:
+                    role_data.setData(status_dot(entry.status))
+            elif role == _FOREGROUND:
+                if column == Column.OVERDUE and entry.overdue:
+                    role_data.setData(self._red())
+            else:
+                value = self.row_data(entry, column, role)
+                if value is not None:
+                    role_data.setData(value)
+
+    def _cell_texts(self, row: ActionRow) -> tuple[str, ...]:
+        cached = self._texts.get(row.id)
+        if cached is not None and cached[0] is row:
+            return cached[1]
+        texts = tuple(self._text(row, column) for column in COLUMNS)
+        self._texts[row.id] = (row, texts)
+        return texts
+
+    def _red(self) -> QBrush:
+        if self._overdue_brush is None:
+            self._overdue_brush = QBrush(QColor("#b71c1c"))
+        return self._overdue_brush
+
     def row_data(self, row: ActionRow, column_number: int, role: int) -> object:
         if role == ROW_ROLE:
             return row
-        column = COLUMNS[column_number]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(row, column)
+            return self._cell_texts(row)[column_number]
+        column = COLUMNS[column_number]
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
         if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
             return status_dot(row.status)
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.OVERDUE and row.overdue:
-            return QBrush(QColor("#b71c1c"))
+            return self._red()
         if role == SORT_ROLE:
             return _sort_key(row, column)
         return None

@@ -94,11 +94,22 @@ class GroupedTableModel(QAbstractTableModel, Generic[R]):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return f"{name} — {count} {self.noun[0] if count == 1 else self.noun[1]}"
         if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return _heading_look()[0]
         if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(QColor("#e8edf3"))
+            return _heading_look()[1]
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor("#1b2631"))
+            return _heading_look()[2]
         return None
+
+
+_LOOK: list[tuple[QFont, QBrush, QBrush]] = []
+
+
+def _heading_look() -> tuple[QFont, QBrush, QBrush]:
+    """The heading rows' bold font, background and text colour, made once
+    (after the application exists) rather than for every painted heading."""
+    if not _LOOK:
+        font = QFont()
+        font.setBold(True)
+        _LOOK.append((font, QBrush(QColor("#e8edf3")), QBrush(QColor("#1b2631"))))
+    return _LOOK[0]
