@@ -17,8 +17,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import String, type_coerce
+from sqlalchemy import Row, TextClause, bindparam, text
 from sqlmodel import Session, col, select
 
 from perfdesk.domain.action_view import GROUP_ORDER, NO_TIMEFRAME
@@ -148,27 +149,27 @@ class Overview:
     totals: Mapping[str, int]
     by_priority: tuple[PriorityCounts, ...]
     by_timeframe: tuple[TimeframeCounts, ...]
-    exceptions: tuple[ExceptionRow, ...]
+    exceptions: tuple[ExceptionRow, ...]  # in order; the first of them when limited
     measures_by_area: tuple[AreaCounts, ...]
     quarter_ends: tuple[QuarterCounts, ...]
+    needs_attention: int = 0  # how many actions need attention; `exceptions` may list fewer
+    overdue: int = 0  # how many actions are overdue
 
     @property
     def actions(self) -> int:
         return sum(self.totals.values())
 
-    @property
-    def overdue(self) -> int:
-        return sum(1 for e in self.exceptions if e.overdue)
 
-
-def overview(session: Session, plan_id: str | None, today: dt.date) -> Overview:
+def overview(session: Session, plan_id: str | None, today: dt.date, *,
+             attention_limit: int | None = None) -> Overview:
     """The overview of one plan, or of every plan when `plan_id` is None.
     Statuses are as now (every update counts), as `perfdesk plans` has them;
     `today` decides what is overdue and which quarter ends have passed.
 
-    Each plan is read in a few set-based queries: its actions, and its
-    counting updates in order, walked once per action to give its status now
-    and at every passed quarter end. Only the actions that need attention
+    Everything is counted in SQL (see `_RANKED`): one grouped query per plan
+    gives its status counts now, per priority, per timeframe, overdue, and at
+    every passed quarter end. The actions that need attention are listed in
+    order, the first `attention_limit` of them (all when None): only those
     have their leads and latest update text read."""
     plans = _plans(session, plan_id)
     whole = plan_id is None
@@ -176,9 +177,9 @@ def overview(session: Session, plan_id: str | None, today: dt.date) -> Overview:
     totals = _zero(STATUS_LABELS)
     by_priority: list[PriorityCounts] = []
     by_timeframe = {group: _zero(STATUS_LABELS) for group in GROUP_ORDER}
-    exceptions: list[ExceptionRow] = []
     areas: list[AreaCounts] = []
     by_date: dict[dt.date, dict[str, int]] = {}
+    overdue = attention = 0
     for plan in plans:
         days = _passed_quarter_ends(plan, today)
         counted = _count_plan(session, plan, today, days)
@@ -191,23 +192,25 @@ def overview(session: Session, plan_id: str | None, today: dt.date) -> Overview:
         )))
         for label, count in counted.by_status.items():
             totals[label] += count
-        by_priority += _priority_counts(session, plan, counted.priority_status, whole)
+        by_priority += _priority_counts(session, plan, counted.by_priority, whole)
         for group, counts in counted.by_timeframe.items():
             for label, count in counts.items():
                 by_timeframe.setdefault(group, _zero(STATUS_LABELS))[label] += count
-        exceptions += counted.exceptions
+        overdue += counted.overdue
+        attention += counted.attention
         areas += _area_counts(session, plan, whole)
         for day, counts in counted.at_days.items():
             into = by_date.setdefault(day, _zero(STATUS_LABELS))
             for label, count in counts.items():
                 into[label] += count
-    exceptions.sort(key=_exception_order)
     return Overview(
         plan_id=plan_id, today=today, plans=tuple(summaries), totals=totals,
         by_priority=tuple(by_priority),
         by_timeframe=tuple(TimeframeCounts(g, c) for g, c in by_timeframe.items()),
-        exceptions=tuple(exceptions), measures_by_area=tuple(areas),
+        exceptions=tuple(attention_rows(session, plans, today, attention_limit)),
+        measures_by_area=tuple(areas),
         quarter_ends=tuple(QuarterCounts(day, by_date[day]) for day in sorted(by_date)),
+        needs_attention=attention, overdue=overdue,
     )
 
 
@@ -217,120 +220,182 @@ def _passed_quarter_ends(plan: Plan, today: dt.date) -> list[dt.date]:
     return quarter_ends(plan.period_start, min(plan.period_end, today))
 
 
+# -- counting in SQL -------------------------------------------------------------
+#
+# An action's status as at a day is that of its latest counting update (not
+# withdrawn) reported on or before the day, ranked by reported_on, then
+# recorded_at; Not started when it has none (`domain.as_at.status_as_at`).
+# In SQL: each live action's counting updates in that order, each with the
+# reported_on of the one after it (LEAD). An update is the latest as at a
+# day when it was reported by then and the next one, if any, was not; so
+# each action has exactly one such row, or none when its first update came
+# later. An action with no update is one row with a NULL status, latest on
+# every day. Dates are stored as ISO text, and compared as text.
+
+NO_STATUS = "\x00"  # in an empty list of statuses: matches no stored status, nor ''
+
+_RANKED = """
+    SELECT a.id AS action_id, a.plan_id, a.priority_id, a.timeframe, a.due_date,
+           a.ref, a.text, pu.id AS update_id, pu.status, pu.reported_on,
+           LEAD(pu.reported_on) OVER (
+               PARTITION BY a.id ORDER BY pu.reported_on, pu.recorded_at
+           ) AS next_on
+    FROM action AS a
+    LEFT JOIN progress_update AS pu ON pu.action_id = a.id AND pu.withdrawn_at IS NULL
+    WHERE a.plan_id IN :plans AND a.deleted_at IS NULL
+"""
+
+
+def _counts_query(days: int) -> TextClause:
+    """Counts per (priority, timeframe, due before today, status text): as
+    now, then as at each of `days` days (:day1 …), in one pass."""
+    at_days = "".join(
+        f", sum(r.reported_on IS NULL OR (r.reported_on <= :day{i}"
+        f" AND (r.next_on IS NULL OR r.next_on > :day{i})))"
+        for i in range(1, days + 1))
+    return text(f"""
+        SELECT r.priority_id, r.timeframe,
+               r.due_date IS NOT NULL AND r.due_date < :today AS late, r.status,
+               sum(r.next_on IS NULL){at_days}
+        FROM ({_RANKED}) AS r
+        GROUP BY 1, 2, 3, 4
+    """).bindparams(bindparam("plans", expanding=True))
+
+
+def _status_of(text_: str | None, cache: dict[str | None, Status]) -> Status:
+    found = cache.get(text_)
+    if found is None:
+        found = cache[text_] = Status.NOT_STARTED if text_ is None else Status.parse(text_)
+    return found
+
+
 @dataclass
 class _Counted:
     by_status: dict[str, int]
-    priority_status: list[tuple[str | None, Status]]  # (priority id, status now) per action
+    by_priority: dict[str | None, dict[str, int]]
     by_timeframe: dict[str, dict[str, int]]
     at_days: dict[dt.date, dict[str, int]]
-    exceptions: list[ExceptionRow]
+    overdue: int
+    attention: int
 
 
 def _count_plan(session: Session, plan: Plan, today: dt.date, days: Sequence[dt.date]) -> _Counted:
-    connection = session.connection()
-    actions = connection.execute(
-        select(Action.id, Action.ref, Action.text, Action.priority_id, Action.timeframe,
-               Action.due_date)
-        .where(Action.plan_id == plan.id, col(Action.deleted_at).is_(None))
-    ).all()
-    # Counting updates in the order the latest-update rule ranks them; dates
-    # compared as ISO text, so no row is converted.
-    updates = connection.execute(
-        select(ProgressUpdate.action_id, type_coerce(ProgressUpdate.reported_on, String),
-               ProgressUpdate.status, ProgressUpdate.id)
-        .join(Action, col(Action.id) == ProgressUpdate.action_id)
-        .where(Action.plan_id == plan.id, col(ProgressUpdate.withdrawn_at).is_(None))
-        .order_by(ProgressUpdate.action_id, ProgressUpdate.reported_on,
-                  ProgressUpdate.recorded_at)
-    ).all()
-    history: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for action_id, on, status, update_id in updates:
-        history[action_id].append((on, status, update_id))
-    day_texts = [(day, day.isoformat()) for day in days]
+    params: dict[str, object] = {"plans": [plan.id], "today": today.isoformat()}
+    params.update({f"day{i}": day.isoformat() for i, day in enumerate(days, start=1)})
     by_status = _zero(STATUS_LABELS)
-    at_days = {day: _zero(STATUS_LABELS) for day in days}
+    by_priority: dict[str | None, dict[str, int]] = {}
     by_timeframe: dict[str, dict[str, int]] = {}
-    priority_status: list[tuple[str | None, Status]] = []
-    attention: list[tuple[tuple[object, ...], Status, bool, str | None]] = []
-    statuses: dict[str, Status] = {}  # each stored text parsed once
-
-    def parse(text: str) -> Status:
-        found = statuses.get(text)
-        if found is None:
-            found = statuses[text] = Status.parse(text)
-        return found
-
-    not_started = Status.NOT_STARTED
-    for action in actions:
-        action_id, _ref, _text, priority_id, timeframe, due = action
-        steps = history.get(action_id, ())
-        latest = steps[-1] if steps else None
-        status = parse(latest[1]) if latest else not_started
-        by_status[status.label] += 1
+    at_days = {day: _zero(STATUS_LABELS) for day in days}
+    overdue = attention = 0
+    statuses: dict[str | None, Status] = {}
+    for priority_id, timeframe, late, status_text, count, *then in session.connection().execute(
+            _counts_query(len(days)), params):
+        status = _status_of(status_text, statuses)
+        for day, counted in zip(days, then, strict=True):
+            at_days[day][status.label] += counted
+        if not count:
+            continue
+        by_status[status.label] += count
+        by_priority.setdefault(priority_id, _zero(STATUS_LABELS))[status.label] += count
         group = timeframe or NO_TIMEFRAME
-        if group not in by_timeframe:
-            by_timeframe[group] = _zero(STATUS_LABELS)
-        by_timeframe[group][status.label] += 1
-        priority_status.append((priority_id, status))
-        for day, iso in day_texts:
-            if not steps or steps[0][0] > iso:
-                at_days[day][not_started.label] += 1
-                continue
-            label = not_started.label
-            for on, step_status, _ in steps:
-                if on > iso:
-                    break
-                label = step_status
-            at_days[day][parse(label).label] += 1
-        overdue = due is not None and due < today and not status.is_finished
-        if overdue or status in EXCEPTION_STATUSES:
-            attention.append((tuple(action), status, overdue, latest[2] if latest else None))
-    return _Counted(by_status, priority_status, by_timeframe, at_days,
-                    _exceptions(session, plan, attention))
+        by_timeframe.setdefault(group, _zero(STATUS_LABELS))[status.label] += count
+        is_overdue = bool(late) and not status.is_finished
+        overdue += count if is_overdue else 0
+        attention += count if is_overdue or status in EXCEPTION_STATUSES else 0
+    actions = sum(by_status.values())
+    for counts in at_days.values():  # first updated after that day: not started then
+        counts[Status.NOT_STARTED.label] += actions - sum(counts.values())
+    return _Counted(by_status, by_priority, by_timeframe, at_days, overdue, attention)
 
 
-def _exceptions(
-    session: Session, plan: Plan,
-    attention: Sequence[tuple[tuple[object, ...], Status, bool, str | None]],
-) -> list[ExceptionRow]:
-    """Rows for the actions that need attention, with their leads and the
-    first line of their latest update."""
-    if not attention:
+# -- the actions that need attention -------------------------------------------------
+
+def attention_rows(session: Session, plans: Sequence[Plan], today: dt.date,
+                   limit: int | None = None) -> list[ExceptionRow]:
+    """The actions of `plans` that need attention (overdue, off track or at
+    risk now), in `_exception_order`: the first `limit` of them, or all.
+
+    SQL orders them by overdue and due date, and reading stops after `limit`
+    and every action tied with the last one on those, so that plan and ref
+    (which SQL cannot order as `_ref_key` does) are ordered here."""
+    if not plans:
         return []
     connection = session.connection()
+    texts = [t for (t,) in connection.execute(
+        select(ProgressUpdate.status).distinct()
+        .where(col(ProgressUpdate.withdrawn_at).is_(None)))]
+    parsed: dict[str | None, Status] = {}
+    finished = [t for t in texts if _status_of(t, parsed).is_finished]
+    flagged = [t for t in texts if _status_of(t, parsed) in EXCEPTION_STATUSES]
+    params: dict[str, object] = {
+        "plans": [p.id for p in plans], "today": today.isoformat(),
+        "finished": finished or [NO_STATUS], "flagged": flagged or [NO_STATUS],
+    }
+    late = ("(r.due_date IS NOT NULL AND r.due_date < :today"
+            " AND coalesce(r.status, '') NOT IN :finished)")
+
+    found: list[Row[Any]] = []
+    for row in connection.execute(text(f"""
+        SELECT r.action_id, r.plan_id, r.ref, r.text, r.due_date, r.status,
+               r.update_id, r.reported_on, {late} AS overdue
+        FROM ({_RANKED}) AS r
+        WHERE r.next_on IS NULL AND ({late} OR r.status IN :flagged)
+        ORDER BY overdue DESC, r.due_date IS NULL, r.due_date
+    """).bindparams(*(bindparam(n, expanding=True) for n in ("plans", "finished", "flagged"))),
+            params):
+        if limit is not None and len(found) >= limit and (
+                (row.overdue, row.due_date) != (found[-1].overdue, found[-1].due_date)):
+            break  # past the last one shown and every action tied with it
+        found.append(row)
+    return sorted(_exception_rows(session, plans, found), key=_exception_order)[:limit]
+
+
+def _exception_rows(session: Session, plans: Sequence[Plan],
+                    found: Sequence[Row[Any]]) -> list[ExceptionRow]:
+    """ExceptionRows for the rows found, with their leads and the first line
+    of their latest update."""
+    if not found:
+        return []
+    connection = session.connection()
+    ids = [r.action_id for r in found]
+    few = len(ids) <= 500  # else read the plans' whole lists: cheaper than sending ids
     leads: dict[str, list[str]] = defaultdict(list)
-    for action_id, name in connection.execute(
+    lead_query = (
         select(ActionLead.action_id, Lead.name)
         .join(Lead, col(Lead.id) == ActionLead.lead_id)
         .join(Action, col(Action.id) == ActionLead.action_id)
-        .where(Action.plan_id == plan.id, col(ActionLead.deleted_at).is_(None),
-               col(Lead.deleted_at).is_(None))
+        .where(col(ActionLead.deleted_at).is_(None), col(Lead.deleted_at).is_(None))
         .order_by(col(ActionLead.display_order))
-    ).all():
+    )
+    lead_query = (lead_query.where(col(ActionLead.action_id).in_(ids)) if few else
+                  lead_query.where(col(Action.plan_id).in_([p.id for p in plans])))
+    for action_id, name in connection.execute(lead_query).all():
         leads[action_id].append(name)
-    # The latest updates' texts, read with the plan's updates in one query
-    # (a list of thousands of ids to look up costs more to send than this).
-    wanted = {update_id for *_, update_id in attention if update_id is not None}
-    latest: dict[str, tuple[str, str]] = {}
+    wanted = {r.update_id for r in found if r.update_id is not None}
+    done_texts: dict[str, str] = {}
     if wanted:
-        for update_id, on, done in connection.execute(
-            select(ProgressUpdate.id, type_coerce(ProgressUpdate.reported_on, String),
-                   ProgressUpdate.done_text)
-            .join(Action, col(Action.id) == ProgressUpdate.action_id)
-            .where(Action.plan_id == plan.id, col(ProgressUpdate.withdrawn_at).is_(None))
-        ).all():
+        text_query = select(ProgressUpdate.id, ProgressUpdate.done_text)
+        text_query = (
+            text_query.where(col(ProgressUpdate.id).in_(wanted)) if few else
+            text_query.join(Action, col(Action.id) == ProgressUpdate.action_id)
+            .where(col(Action.plan_id).in_([p.id for p in plans]),
+                   col(ProgressUpdate.withdrawn_at).is_(None)))
+        for update_id, done in connection.execute(text_query).all():
             if update_id in wanted:
-                latest[update_id] = (on, done)
+                done_texts[update_id] = done
+    short_names = {p.id: p.short_name for p in plans}
+    statuses: dict[str | None, Status] = {}
     rows = []
-    for action, status, overdue, update_id in attention:
-        action_id, ref, text, _priority, _timeframe, due = action
-        on_text, done = latest.get(update_id, ("", "")) if update_id else ("", "")
+    for r in found:
+        done = done_texts.get(r.update_id, "") if r.update_id else ""
         first = next((line.strip() for line in done.splitlines() if line.strip()), "")
         rows.append(ExceptionRow(
-            plan_id=plan.id, plan_short_name=plan.short_name, action_id=str(action_id),
-            ref=str(ref), text=str(text), leads=tuple(leads.get(str(action_id), ())),
-            due_date=due, status=status, overdue=overdue,  # type: ignore[arg-type]
-            latest_on=dt.date.fromisoformat(on_text[:10]) if on_text else None,
+            plan_id=r.plan_id, plan_short_name=short_names[r.plan_id],
+            action_id=str(r.action_id), ref=str(r.ref), text=str(r.text),
+            leads=tuple(leads.get(str(r.action_id), ())),
+            due_date=dt.date.fromisoformat(r.due_date[:10]) if r.due_date else None,
+            status=_status_of(r.status, statuses), overdue=bool(r.overdue),
+            latest_on=dt.date.fromisoformat(r.reported_on[:10]) if r.reported_on else None,
             latest_line=first,
         ))
     return rows
@@ -346,7 +411,7 @@ def _plans(session: Session, plan_id: str | None) -> Sequence[Plan]:
 
 
 def _priority_counts(
-    session: Session, plan: Plan, statuses: Sequence[tuple[str | None, Status]], whole: bool
+    session: Session, plan: Plan, counted: Mapping[str | None, Mapping[str, int]], whole: bool
 ) -> list[PriorityCounts]:
     prefix = f"{plan.short_name}: " if whole else ""
     counts: dict[str | None, dict[str, int]] = {}
@@ -354,12 +419,13 @@ def _priority_counts(
     for p in queries.plan_priorities(session, plan.id):
         counts[p.id] = _zero(STATUS_LABELS)
         labels[p.id] = prefix + f"{p.ref} {p.title}".strip()
-    for priority_id, status in statuses:
+    for priority_id, by_status in counted.items():
         key = priority_id if priority_id in counts else None
         if key not in counts:
             counts[key] = _zero(STATUS_LABELS)
             labels[key] = prefix + NO_PRIORITY
-        counts[key][status.label] += 1
+        for label, count in by_status.items():
+            counts[key][label] += count
     return [PriorityCounts(plan.id, key, labels[key], by) for key, by in counts.items()]
 
 

@@ -65,6 +65,8 @@ WATCHED_TABLES = frozenset({
 COUNTING = "Counting…"
 COUNT_AT_THE_LATEST_MS = 100  # after being shown, if the tab is not drawn first
 EXCEPTION_ROWS_SHOWN = 12  # the list scrolls beyond this many
+EXCEPTIONS_LISTED = 100  # listed at first; "Show all N…" lists the rest
+SHOW_ALL_EXCEPTIONS = "all-exceptions"
 EXCEPTION_WIDTHS = {
     ExceptionColumn.PLAN: 150, ExceptionColumn.REF: 55, ExceptionColumn.LEADS: 170,
     ExceptionColumn.DUE: 150, ExceptionColumn.STATUS: 110, ExceptionColumn.LATEST: 300,
@@ -119,6 +121,7 @@ class OverviewTab(QWidget):
         self._areas: list[AreaCounts] = []  # the measures chart's bars
         self._stale = True
         self._count_pending = False
+        self._all_exceptions = False  # every action that needs attention listed, not the first
 
         self.scope = QComboBox()
         self.scope.setAccessibleName("Show the overview of")
@@ -252,7 +255,8 @@ class OverviewTab(QWidget):
     def refresh(self) -> None:
         self._fill_scope()
         plan_id, today = self.plan_id, self.today
-        view = self.ops.read(lambda s: overview(s, plan_id, today))
+        limit = None if self._all_exceptions else EXCEPTIONS_LISTED
+        view = self.ops.read(lambda s: overview(s, plan_id, today, attention_limit=limit))
         self.view = view
         self._stale = False
         self.waiting.hide()
@@ -314,13 +318,17 @@ class OverviewTab(QWidget):
         _fit_height(self.exceptions, min(len(view.exceptions), EXCEPTION_ROWS_SHOWN))
         off = view.totals.get(Status.OFF_TRACK.label, 0)
         risk = view.totals.get(Status.AT_RISK.label, 0)
+        more = ""
+        if len(view.exceptions) < view.needs_attention:
+            more = (f" — the first {len(view.exceptions)} listed: "
+                    f"<a href='{SHOW_ALL_EXCEPTIONS}'>Show all {view.needs_attention}…</a>")
         self.exceptions_heading.setText(
-            f"<b>Needs attention</b> — {len(view.exceptions)} actions: "
+            f"<b>Needs attention</b> — {view.needs_attention} actions: "
             f"<a href='overdue'>{view.overdue} overdue</a>, "
             f"<a href='status:{Status.OFF_TRACK.label}'>{Status.OFF_TRACK.symbol} "
             f"{off} off track</a>, "
             f"<a href='status:{Status.AT_RISK.label}'>{Status.AT_RISK.symbol} {risk} at risk</a>"
-            " (double-click or press Enter on one to open it)")
+            f" (double-click or press Enter on one to open it){more}")
 
     @staticmethod
     def _summary_text(view: Overview) -> str:
@@ -378,8 +386,15 @@ class OverviewTab(QWidget):
         e = self.exception_model.row_at(row)
         self.open_actions.emit(ActionRequest(plan_id=e.plan_id, action_id=e.action_id))
 
+    def show_all_exceptions(self) -> None:
+        """List every action that needs attention, not just the first."""
+        self._all_exceptions = True
+        self.refresh()
+
     def _link(self, href: str) -> None:
-        if href == "overdue":
+        if href == SHOW_ALL_EXCEPTIONS:
+            self.show_all_exceptions()
+        elif href == "overdue":
             self.click_overdue()
         elif href.startswith("status:"):
             self.click_status(href.removeprefix("status:"))

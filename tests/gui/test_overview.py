@@ -268,3 +268,24 @@ def test_counts_follow_an_edit_now_if_shown_and_later_if_not(qtbot, tab, ops, de
     tab.show()
     _wait_for_counts(qtbot, tab)
     assert tab.view.totals[complete] == before + 2
+
+
+def test_a_long_attention_list_shows_the_first_and_all_on_request(qtbot, ops, monkeypatch) -> None:
+    import perfdesk.ui.overview_tab as overview_tab
+
+    monkeypatch.setattr(overview_tab, "EXCEPTIONS_LISTED", 5)
+    widget = OverviewTab(ops, today=TODAY)
+    qtbot.addWidget(widget)
+    widget.resize(*LAPTOP)
+    widget.show()
+    _wait_for_counts(qtbot, widget)
+    view = widget.view
+    assert widget.exception_model.rowCount() == 5 < view.needs_attention
+    first = [widget.exception_model.row_at(r).action_id for r in range(5)]
+    heading = widget.exceptions_heading.text()
+    assert f"{view.needs_attention} actions" in heading
+    assert f"Show all {view.needs_attention}…" in heading
+    widget.exceptions_heading.linkActivated.emit(overview_tab.SHOW_ALL_EXCEPTIONS)
+    assert widget.exception_model.rowCount() == widget.view.needs_attention
+    assert [widget.exception_model.row_at(r).action_id for r in range(5)] == first
+    assert "Show all" not in widget.exceptions_heading.text()

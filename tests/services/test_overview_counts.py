@@ -173,3 +173,96 @@ def test_no_quarter_end_before_the_first_has_passed(updated_db) -> None:
     with updated_db.read() as session:
         early = overview(session, None, dt.date(2023, 6, 29))
     assert early.quarter_ends == ()
+
+
+# -- the SQL counts never drift from the domain's rule ------------------------------
+
+@pytest.fixture
+def generated_db(db_path) -> Database:
+    """Two generated plans with histories: some updates withdrawn, several
+    per action, some on the same day (ranked then by when recorded)."""
+    import warnings
+
+    from sqlalchemy import text
+
+    from perfdesk.services.generate import generate_database
+    from perfdesk.store.database import open_database
+
+    with warnings.catch_warnings():  # generate.py counts with session.query
+        warnings.simplefilter("ignore", DeprecationWarning)
+        generate_database(db_path, plans=2, actions=400, updates=1600, measures=4, values=3)
+    db = open_database(db_path)
+    with db.write() as session:
+        connection = session.connection()
+        # Every update recorded at its own moment, so the ranking is total.
+        connection.execute(text(
+            "UPDATE progress_update SET recorded_at = "
+            "strftime('%Y-%m-%d %H:%M:%f000', '2024-01-01', '+' || rowid || ' seconds')"))
+        connection.execute(text(  # the same day as another of the action's updates
+            "UPDATE progress_update SET reported_on = (SELECT min(o.reported_on) "
+            "FROM progress_update AS o WHERE o.action_id = progress_update.action_id) "
+            "WHERE rowid % 5 = 0"))
+        connection.execute(text(
+            "UPDATE progress_update SET withdrawn_at = '2024-02-01 00:00:00.000000', "
+            "withdrawn_by = 'tester', withdrawn_reason = 'wrong action' WHERE rowid % 7 = 0"))
+    yield db
+    db.close()
+
+
+def _by_rule(session, plan, today: dt.date):
+    """What the overview should count, by `domain.as_at.status_as_at`."""
+    from collections import defaultdict
+
+    from sqlmodel import col, select
+
+    from perfdesk.domain.as_at import UpdateFact, status_as_at
+    from perfdesk.domain.status import is_overdue
+    from perfdesk.store.schema import Action, ProgressUpdate
+
+    facts = defaultdict(list)
+    for action_id, on, at, status, withdrawn in session.exec(
+            select(ProgressUpdate.action_id, ProgressUpdate.reported_on,
+                   ProgressUpdate.recorded_at, ProgressUpdate.status,
+                   ProgressUpdate.withdrawn_at)):
+        facts[action_id].append(UpdateFact(on, at, Status.parse(status), withdrawn is not None))
+    actions = session.exec(select(Action).where(
+        Action.plan_id == plan.id, col(Action.deleted_at).is_(None))).all()
+    days = quarter_ends(plan.period_start, min(plan.period_end, today))
+    now = {a.id: status_as_at(facts[a.id]) for a in actions}
+    return {
+        "totals": Counter(s.label for s in now.values()),
+        "priority": Counter((a.priority_id, now[a.id].label) for a in actions),
+        "timeframe": Counter((a.timeframe, now[a.id].label) for a in actions),
+        "days": {day: Counter(status_as_at(facts[a.id], day).label for a in actions)
+                 for day in days},
+        "overdue": {a.id for a in actions if is_overdue(a.due_date, now[a.id], today)},
+        "attention": {a.id for a in actions if is_overdue(a.due_date, now[a.id], today)
+                      or now[a.id] in (Status.OFF_TRACK, Status.AT_RISK)},
+    }
+
+
+def _nonzero(counts) -> Counter:
+    return Counter({k: v for k, v in dict(counts).items() if v})
+
+
+@pytest.mark.parametrize("today", [dt.date(2023, 11, 15), dt.date(2024, 1, 15)])
+def test_sql_counts_equal_the_domain_rule_on_a_generated_plan(generated_db, today) -> None:
+    with generated_db.read() as session:
+        for plan in queries.plans(session):
+            wanted = _by_rule(session, plan, today)
+            view = overview(session, plan.id, today)
+            assert _nonzero(view.totals) == wanted["totals"]
+            assert Counter({(p.priority_id, label): n for p in view.by_priority
+                            for label, n in p.by_status.items() if n}) == wanted["priority"]
+            assert Counter({(t.group, label): n for t in view.by_timeframe
+                            for label, n in t.by_status.items() if n}) == Counter(
+                {(tf or "No timeframe", label): n
+                 for (tf, label), n in wanted["timeframe"].items()})
+            assert {q.as_at: _nonzero(q.by_status) for q in view.quarter_ends} == wanted["days"]
+            assert view.overdue == len(wanted["overdue"])
+            assert {e.action_id for e in view.exceptions if e.overdue} == wanted["overdue"]
+            assert {e.action_id for e in view.exceptions} == wanted["attention"]
+            assert view.needs_attention == len(wanted["attention"])
+            first = overview(session, plan.id, today, attention_limit=25)
+            assert first.exceptions == view.exceptions[:25]
+            assert first.needs_attention == view.needs_attention
