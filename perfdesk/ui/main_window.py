@@ -9,7 +9,7 @@ from pathlib import Path
 from types import ModuleType
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -27,7 +27,7 @@ from perfdesk.store import backup, queries
 from perfdesk.store.database import Database
 from perfdesk.ui import file_commands, plan_commands, print_commands, sync_commands
 from perfdesk.ui.ops import Operations
-from perfdesk.ui.overview_tab import OverviewTab
+from perfdesk.ui.overview_tab import OverviewTab, load_charts
 from perfdesk.ui.plan_tab import PlanTab
 from perfdesk.ui.settings import Settings
 
@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self.backup_timer.setInterval(BACKUP_EVERY_MS)
         self.backup_timer.timeout.connect(self.periodic_backup)
         self.backup_timer.start()
+        self.charts_loaded = False  # the Overview charts imported: at idle after the first frame
         self.set_database(db)
         self._restore_geometry()
 
@@ -479,6 +480,16 @@ class MainWindow(QMainWindow):
         self.settings.set_window_value("last_tab", tab.plan_id if tab else "Overview")
         if tab is not None:
             tab.save_layout()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self.charts_loaded:  # the first frame is drawn: import the charts at idle
+            QTimer.singleShot(0, self._load_charts)
+
+    def _load_charts(self) -> None:
+        if not self.charts_loaded:
+            load_charts()
+            self.charts_loaded = True
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Every edit is already committed, bar a field still being typed in,

@@ -73,6 +73,13 @@ EXCEPTION_WIDTHS = {
 }
 
 
+def load_charts() -> None:
+    """Import the charts (and pyqtgraph, ~0.3 s) now. The window does this
+    once the event loop is idle after its first frame, so that the Overview,
+    when opened, draws its counts without waiting for the import."""
+    import perfdesk.ui.overview.charts  # noqa: F401
+
+
 def _heading(text: str) -> QLabel:
     label = QLabel(f"<b>{text}</b>")
     label.setAccessibleName(text)

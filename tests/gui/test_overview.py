@@ -289,3 +289,37 @@ def test_a_long_attention_list_shows_the_first_and_all_on_request(qtbot, ops, mo
     assert widget.exception_model.rowCount() == widget.view.needs_attention
     assert [widget.exception_model.row_at(r).action_id for r in range(5)] == first
     assert "Show all" not in widget.exceptions_heading.text()
+
+
+def test_the_window_loads_the_charts_once_idle_after_its_first_frame(demo_db: Database) -> None:
+    """Not at start-up, but soon after the first frame, so the Overview is
+    quick when someone opens it. Run apart, so no other test's imports count."""
+    script = textwrap.dedent(f"""
+        import os, sys
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6.QtCore import QSettings
+        from PySide6.QtTest import QTest
+        from PySide6.QtWidgets import QApplication
+        from perfdesk.store.database import open_database
+        from perfdesk.ui.main_window import MainWindow
+        from perfdesk.ui.settings import Settings
+        app = QApplication([])
+        db = open_database({demo_db.location!r}, author="tester")
+        settings = Settings(QSettings({str(Path(demo_db.location).parent / "w.ini")!r},
+                                      QSettings.Format.IniFormat))
+        window = MainWindow(db, settings)
+        before = "pyqtgraph" in sys.modules
+        window.show()
+        for _ in range(6000):  # up to a minute
+            if window.charts_loaded:
+                break
+            QTest.qWait(10)
+        loaded = window.charts_loaded
+        print(before, loaded, "pyqtgraph" in sys.modules, window.tabs.tabText(
+            window.tabs.currentIndex()) != "Overview", flush=True)
+        os._exit(0)
+    """)
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[2]))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=env, timeout=120, check=False)
+    assert done.stdout.split() == ["False", "True", "True", "True"], done.stderr
