@@ -224,26 +224,60 @@ def _passed_quarter_ends(plan: Plan, today: dt.date) -> list[dt.date]:
 #
 # An action's status as at a day is that of its latest counting update (not
 # withdrawn) reported on or before the day, ranked by reported_on, then
-# recorded_at; Not started when it has none (`domain.as_at.status_as_at`).
+# recorded_at (then id, so that exact ties rank the same way in every query);
+# Not started when it has none (`domain.as_at.status_as_at`).
+#
 # In SQL: each live action's counting updates in that order, each with the
 # reported_on of the one after it (LEAD). An update is the latest as at a
 # day when it was reported by then and the next one, if any, was not; so
 # each action has exactly one such row, or none when its first update came
 # later. An action with no update is one row with a NULL status, latest on
-# every day. Dates are stored as ISO text, and compared as text.
+# every day. The actions that need attention are read with each one's
+# latest update found by a correlated subquery on the same ranking, in due
+# date order, so reading can stop early. Dates are stored as ISO text, and
+# compared as text.
 
 NO_STATUS = "\x00"  # in an empty list of statuses: matches no stored status, nor ''
 
 _RANKED = """
-    SELECT a.id AS action_id, a.plan_id, a.priority_id, a.timeframe, a.due_date,
-           a.ref, a.text, pu.id AS update_id, pu.status, pu.reported_on,
+    SELECT a.priority_id, a.timeframe, a.due_date, pu.status, pu.reported_on,
            LEAD(pu.reported_on) OVER (
-               PARTITION BY a.id ORDER BY pu.reported_on, pu.recorded_at
+               PARTITION BY a.id ORDER BY pu.reported_on, pu.recorded_at, pu.id
            ) AS next_on
     FROM action AS a
     LEFT JOIN progress_update AS pu ON pu.action_id = a.id AND pu.withdrawn_at IS NULL
     WHERE a.plan_id IN :plans AND a.deleted_at IS NULL
 """
+
+
+def _attention_query(overdue: bool, where: str, order: str, names: Sequence[str]) -> TextClause:
+    """Live actions in `order` (their ids and due dates sorted first, the
+    rest read by id), each with its latest counting update (ranked as in
+    `_RANKED`), kept by `where`: evaluated as read, so reading can stop."""
+    return text(f"""
+        SELECT a.id AS action_id, a.plan_id, a.ref, a.text, o.due_date,
+               pu.id AS update_id, pu.status, pu.reported_on, {int(overdue)} AS overdue
+        FROM (
+            SELECT id, due_date FROM action
+            WHERE plan_id IN :plans AND deleted_at IS NULL {order} LIMIT -1
+        ) AS o
+        JOIN action AS a ON a.id = o.id
+        LEFT JOIN progress_update AS pu ON pu.id = (
+            SELECT latest.id FROM progress_update AS latest
+            WHERE latest.action_id = o.id AND latest.withdrawn_at IS NULL
+            ORDER BY latest.reported_on DESC, latest.recorded_at DESC, latest.id DESC
+            LIMIT 1)
+        WHERE {where}
+    """).bindparams(*(bindparam(n, expanding=True) for n in ("plans", *names)))
+
+
+_OVERDUE = _attention_query(
+    True, "coalesce(pu.status, '') NOT IN :finished",
+    "AND due_date IS NOT NULL AND due_date < :today ORDER BY due_date", ["finished"])
+_FLAGGED = _attention_query(
+    False, "pu.status IN :flagged",
+    "AND (due_date IS NULL OR due_date >= :today) ORDER BY due_date IS NULL, due_date",
+    ["flagged"])
 
 
 def _counts_query(days: int) -> TextClause:
@@ -315,9 +349,10 @@ def attention_rows(session: Session, plans: Sequence[Plan], today: dt.date,
     """The actions of `plans` that need attention (overdue, off track or at
     risk now), in `_exception_order`: the first `limit` of them, or all.
 
-    SQL orders them by overdue and due date, and reading stops after `limit`
-    and every action tied with the last one on those, so that plan and ref
-    (which SQL cannot order as `_ref_key` does) are ordered here."""
+    The overdue, then the others, are read in due date order, each action's
+    latest update found as it is read, and reading stops after `limit` and
+    every action due the same day as the last, so that plan and ref (which
+    SQL cannot order as `_ref_key` does) are ordered here."""
     if not plans:
         return []
     connection = session.connection()
@@ -331,22 +366,22 @@ def attention_rows(session: Session, plans: Sequence[Plan], today: dt.date,
         "plans": [p.id for p in plans], "today": today.isoformat(),
         "finished": finished or [NO_STATUS], "flagged": flagged or [NO_STATUS],
     }
-    late = ("(r.due_date IS NOT NULL AND r.due_date < :today"
-            " AND coalesce(r.status, '') NOT IN :finished)")
-
     found: list[Row[Any]] = []
-    for row in connection.execute(text(f"""
-        SELECT r.action_id, r.plan_id, r.ref, r.text, r.due_date, r.status,
-               r.update_id, r.reported_on, {late} AS overdue
-        FROM ({_RANKED}) AS r
-        WHERE r.next_on IS NULL AND ({late} OR r.status IN :flagged)
-        ORDER BY overdue DESC, r.due_date IS NULL, r.due_date
-    """).bindparams(*(bindparam(n, expanding=True) for n in ("plans", "finished", "flagged"))),
-            params):
-        if limit is not None and len(found) >= limit and (
-                (row.overdue, row.due_date) != (found[-1].overdue, found[-1].due_date)):
-            break  # past the last one shown and every action tied with it
-        found.append(row)
+    for query in (_OVERDUE, _FLAGGED):  # the overdue first, then the rest
+        wanted = {k: params[k] for k in ("plans", "today", "finished" if query is _OVERDUE
+                                         else "flagged")}
+        previous: tuple[bool, str] | None = None
+        in_order = True  # as asked; if SQLite ever did not keep to it, read every row
+        for row in connection.execute(query, wanted):
+            key = (row.due_date is None, row.due_date or "")
+            in_order = in_order and (previous is None or previous <= key)
+            if (in_order and limit is not None and len(found) >= limit
+                    and row.due_date != found[-1].due_date):
+                break  # past the last one listed and every action tied with it
+            previous = key
+            found.append(row)
+        if limit is not None and len(found) >= limit:
+            break
     return sorted(_exception_rows(session, plans, found), key=_exception_order)[:limit]
 
 
