@@ -180,6 +180,7 @@ def overview(session: Session, plan_id: str | None, today: dt.date, *,
     areas: list[AreaCounts] = []
     by_date: dict[dt.date, dict[str, int]] = {}
     overdue = attention = 0
+    texts: set[str] = set()  # the status texts the latest updates hold
     for plan in plans:
         days = _passed_quarter_ends(plan, today)
         counted = _count_plan(session, plan, today, days)
@@ -198,6 +199,7 @@ def overview(session: Session, plan_id: str | None, today: dt.date, *,
                 by_timeframe.setdefault(group, _zero(STATUS_LABELS))[label] += count
         overdue += counted.overdue
         attention += counted.attention
+        texts |= counted.texts
         areas += _area_counts(session, plan, whole)
         for day, counts in counted.at_days.items():
             into = by_date.setdefault(day, _zero(STATUS_LABELS))
@@ -207,7 +209,7 @@ def overview(session: Session, plan_id: str | None, today: dt.date, *,
         plan_id=plan_id, today=today, plans=tuple(summaries), totals=totals,
         by_priority=tuple(by_priority),
         by_timeframe=tuple(TimeframeCounts(g, c) for g, c in by_timeframe.items()),
-        exceptions=tuple(attention_rows(session, plans, today, attention_limit)),
+        exceptions=tuple(attention_rows(session, plans, today, attention_limit, texts)),
         measures_by_area=tuple(areas),
         quarter_ends=tuple(QuarterCounts(day, by_date[day]) for day in sorted(by_date)),
         needs_attention=attention, overdue=overdue,
@@ -311,6 +313,7 @@ class _Counted:
     at_days: dict[dt.date, dict[str, int]]
     overdue: int
     attention: int
+    texts: set[str]  # every status text its actions' counting updates hold
 
 
 def _count_plan(session: Session, plan: Plan, today: dt.date, days: Sequence[dt.date]) -> _Counted:
@@ -339,13 +342,15 @@ def _count_plan(session: Session, plan: Plan, today: dt.date, days: Sequence[dt.
     actions = sum(by_status.values())
     for counts in at_days.values():  # first updated after that day: not started then
         counts[Status.NOT_STARTED.label] += actions - sum(counts.values())
-    return _Counted(by_status, by_priority, by_timeframe, at_days, overdue, attention)
+    texts = {t for t in statuses if t is not None}
+    return _Counted(by_status, by_priority, by_timeframe, at_days, overdue, attention, texts)
 
 
 # -- the actions that need attention -------------------------------------------------
 
 def attention_rows(session: Session, plans: Sequence[Plan], today: dt.date,
-                   limit: int | None = None) -> list[ExceptionRow]:
+                   limit: int | None = None,
+                   texts: Iterable[str] | None = None) -> list[ExceptionRow]:
     """The actions of `plans` that need attention (overdue, off track or at
     risk now), in `_exception_order`: the first `limit` of them, or all.
 
@@ -356,9 +361,10 @@ def attention_rows(session: Session, plans: Sequence[Plan], today: dt.date,
     if not plans:
         return []
     connection = session.connection()
-    texts = [t for (t,) in connection.execute(
-        select(ProgressUpdate.status).distinct()
-        .where(col(ProgressUpdate.withdrawn_at).is_(None)))]
+    if texts is None:  # every status text the plans' counting updates hold, or more
+        texts = [t for (t,) in connection.execute(
+            select(ProgressUpdate.status).distinct()
+            .where(col(ProgressUpdate.withdrawn_at).is_(None)))]
     parsed: dict[str | None, Status] = {}
     finished = [t for t in texts if _status_of(t, parsed).is_finished]
     flagged = [t for t in texts if _status_of(t, parsed) in EXCEPTION_STATUSES]

@@ -489,6 +489,7 @@ class MainWindow(QMainWindow):
     def _load_charts(self) -> None:
         if not self.charts_loaded:
             load_charts()
+            self.overview.prepare_charts()
             self.charts_loaded = True
 
     def closeEvent(self, event: QCloseEvent) -> None:

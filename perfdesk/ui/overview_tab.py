@@ -225,6 +225,12 @@ class OverviewTab(QWidget):
         layout.addWidget(self.scroll, 1)
         self.scroll.hide()  # until first counted
 
+    def prepare_charts(self) -> None:
+        """Build the charts now, before the tab is first shown (the window
+        does this at idle after its first frame)."""
+        if not self.charts:
+            self._build_charts()
+
     def _build_charts(self) -> None:
         """The charts, made the first time there is something to draw."""
         from perfdesk.ui.overview.charts import BarChart
