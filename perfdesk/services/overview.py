@@ -226,7 +226,7 @@ def _passed_quarter_ends(plan: Plan, today: dt.date) -> list[dt.date]:
 #
 # An action's status as at a day is that of its latest counting update (not
 # withdrawn) reported on or before the day, ranked by reported_on, then
-# recorded_at (then id, so that exact ties rank the same way in every query);
+# recorded_at (then rowid, so that exact ties rank alike in every query);
 # Not started when it has none (`domain.as_at.status_as_at`).
 #
 # In SQL: each live action's counting updates in that order, each with the
@@ -234,7 +234,8 @@ def _passed_quarter_ends(plan: Plan, today: dt.date) -> list[dt.date]:
 # day when it was reported by then and the next one, if any, was not; so
 # each action has exactly one such row, or none when its first update came
 # later. An action with no update is one row with a NULL status, latest on
-# every day. The actions that need attention are read with each one's
+# every day. (Partitioned by rowid: integers sort faster than the ids.)
+# The actions that need attention are read with each one's
 # latest update found by a correlated subquery on the same ranking, in due
 # date order, so reading can stop early. Dates are stored as ISO text, and
 # compared as text.
@@ -244,7 +245,7 @@ NO_STATUS = "\x00"  # in an empty list of statuses: matches no stored status, no
 _RANKED = """
     SELECT a.priority_id, a.timeframe, a.due_date, pu.status, pu.reported_on,
            LEAD(pu.reported_on) OVER (
-               PARTITION BY a.id ORDER BY pu.reported_on, pu.recorded_at, pu.id
+               PARTITION BY a.rowid ORDER BY pu.reported_on, pu.recorded_at, pu.rowid
            ) AS next_on
     FROM action AS a
     LEFT JOIN progress_update AS pu ON pu.action_id = a.id AND pu.withdrawn_at IS NULL
@@ -267,7 +268,7 @@ def _attention_query(overdue: bool, where: str, order: str, names: Sequence[str]
         LEFT JOIN progress_update AS pu ON pu.id = (
             SELECT latest.id FROM progress_update AS latest
             WHERE latest.action_id = o.id AND latest.withdrawn_at IS NULL
-            ORDER BY latest.reported_on DESC, latest.recorded_at DESC, latest.id DESC
+            ORDER BY latest.reported_on DESC, latest.recorded_at DESC, latest.rowid DESC
             LIMIT 1)
         WHERE {where}
     """).bindparams(*(bindparam(n, expanding=True) for n in ("plans", *names)))

@@ -268,3 +268,24 @@ def test_sql_counts_equal_the_domain_rule_on_a_generated_plan(generated_db, toda
                 (e.plan_short_name, e.ref) for e in view.exceptions[:25]]
             assert first.exceptions == view.exceptions[:25]
             assert first.needs_attention == view.needs_attention
+
+
+def test_exact_ties_are_counted_and_listed_alike(updated_db) -> None:
+    """Two updates reported and recorded at the same moment: whichever ranks
+    latest, the counts and the list of actions needing attention agree."""
+    from sqlalchemy import text
+
+    with updated_db.write() as session:
+        for ref in ("3.2", "3.3", "4.1"):
+            action_id = _action_id(session, CHILDRENS, ref)
+            for status in (Status.OFF_TRACK, Status.ON_TRACK, Status.AT_RISK):
+                action_edits.add_update(session, action_id, status=status,
+                                        reported_on=dt.date(2023, 11, 1), author="tester",
+                                        done=status.label)
+            session.flush()
+            session.connection().execute(text(
+                "UPDATE progress_update SET recorded_at = '2023-11-01 09:00:00.000000' "
+                "WHERE action_id = :a"), {"a": action_id})
+    view = _overview(updated_db)
+    for status in (Status.OFF_TRACK, Status.AT_RISK):
+        assert view.totals[status.label] == sum(e.status is status for e in view.exceptions)
