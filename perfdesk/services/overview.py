@@ -26,10 +26,10 @@ from perfdesk.domain.action_view import GROUP_ORDER, NO_TIMEFRAME
 from perfdesk.domain.dates import nice_date
 from perfdesk.domain.measures import Rag
 from perfdesk.domain.status import STATUS_LABELS, Status
-from perfdesk.services.measure_view import measure_rows
+from perfdesk.services.measure_view import MeasureRow, measure_rows
 from perfdesk.services.summaries import PlanSummary
 from perfdesk.store import queries
-from perfdesk.store.schema import Action, ActionLead, Lead, Plan, ProgressUpdate
+from perfdesk.store.schema import Action, ActionLead, Lead, Plan, Priority, ProgressUpdate
 
 NO_PRIORITY = "No priority"
 RAG_LABELS: tuple[str, ...] = tuple(r.label for r in Rag)
@@ -184,23 +184,23 @@ def overview(session: Session, plan_id: str | None, today: dt.date, *,
     for plan in plans:
         days = _passed_quarter_ends(plan, today)
         counted = _count_plan(session, plan, today, days)
+        priorities = queries.plan_priorities(session, plan.id)
+        measures = measure_rows(session, plan.id)
         summaries.append(PlanCounts(plan.id, PlanSummary(
-            short_name=plan.short_name, title=plan.title,
-            priorities=len(queries.plan_priorities(session, plan.id)),
-            actions=sum(counted.by_status.values()),
-            measures=len(queries.plan_measures(session, plan.id)),
+            short_name=plan.short_name, title=plan.title, priorities=len(priorities),
+            actions=sum(counted.by_status.values()), measures=len(measures),
             by_status=counted.by_status,
         )))
         for label, count in counted.by_status.items():
             totals[label] += count
-        by_priority += _priority_counts(session, plan, counted.by_priority, whole)
+        by_priority += _priority_counts(plan, priorities, counted.by_priority, whole)
         for group, counts in counted.by_timeframe.items():
             for label, count in counts.items():
                 by_timeframe.setdefault(group, _zero(STATUS_LABELS))[label] += count
         overdue += counted.overdue
         attention += counted.attention
         texts |= counted.texts
-        areas += _area_counts(session, plan, whole)
+        areas += _area_counts(plan, measures, whole)
         for day, counts in counted.at_days.items():
             into = by_date.setdefault(day, _zero(STATUS_LABELS))
             for label, count in counts.items():
@@ -453,12 +453,13 @@ def _plans(session: Session, plan_id: str | None) -> Sequence[Plan]:
 
 
 def _priority_counts(
-    session: Session, plan: Plan, counted: Mapping[str | None, Mapping[str, int]], whole: bool
+    plan: Plan, priorities: Iterable[Priority],
+    counted: Mapping[str | None, Mapping[str, int]], whole: bool,
 ) -> list[PriorityCounts]:
     prefix = f"{plan.short_name}: " if whole else ""
     counts: dict[str | None, dict[str, int]] = {}
     labels: dict[str | None, str] = {}
-    for p in queries.plan_priorities(session, plan.id):
+    for p in priorities:
         counts[p.id] = _zero(STATUS_LABELS)
         labels[p.id] = prefix + f"{p.ref} {p.title}".strip()
     for priority_id, by_status in counted.items():
@@ -483,9 +484,9 @@ def _ref_key(ref: str) -> tuple[tuple[int, object], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p.casefold()) for p in parts)
 
 
-def _area_counts(session: Session, plan: Plan, whole: bool) -> list[AreaCounts]:
+def _area_counts(plan: Plan, measures: Iterable[MeasureRow], whole: bool) -> list[AreaCounts]:
     counts: dict[str, dict[str, int]] = {}
-    for m in measure_rows(session, plan.id):
+    for m in measures:
         counts.setdefault(m.area, _zero(RAG_LABELS))[m.rag.label] += 1
     prefix = f"{plan.short_name}: " if whole else ""
     return [AreaCounts(plan.id, area, prefix + area, by) for area, by in counts.items()]

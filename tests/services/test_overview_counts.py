@@ -14,6 +14,7 @@ from perfdesk.domain.status import STATUS_LABELS, Status
 from perfdesk.services import action_edits
 from perfdesk.services.action_rows import action_rows
 from perfdesk.services.overview import NO_PRIORITY, Overview, overview, quarter_ends
+from perfdesk.services.summaries import plan_summary
 from perfdesk.store import queries
 from perfdesk.store.database import Database
 
@@ -251,6 +252,7 @@ def test_sql_counts_equal_the_domain_rule_on_a_generated_plan(generated_db, toda
         for plan in queries.plans(session):
             wanted = _by_rule(session, plan, today)
             view = overview(session, plan.id, today)
+            assert view.plans[0].summary == plan_summary(session, plan)  # `perfdesk plans`
             assert _nonzero(view.totals) == wanted["totals"]
             assert Counter({(p.priority_id, label): n for p in view.by_priority
                             for label, n in p.by_status.items() if n}) == wanted["priority"]
