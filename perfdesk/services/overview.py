@@ -17,6 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Row, TextClause, bindparam, text
@@ -283,6 +284,7 @@ _FLAGGED = _attention_query(
     ["flagged"])
 
 
+@cache
 def _counts_query(days: int) -> TextClause:
     """Counts per (priority, timeframe, due before today, status text): as
     now, then as at each of `days` days (:day1 …), in one pass."""
