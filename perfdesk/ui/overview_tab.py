@@ -7,8 +7,10 @@ end (a chart and a table), and the actions that need attention.
 
 Everything is counted by `services.overview`, on the same rules as
 `perfdesk plans`, and only when the tab is looked at. The charts load
-pyqtgraph, so they are built the first time the tab is shown, never at
-start-up.
+pyqtgraph, so they are never built at start-up: the window builds them
+(`load_charts`, `prepare_charts`) once idle after its first frame, or the
+tab does when first shown, whichever comes first. Of the actions that need
+attention only the first `EXCEPTIONS_LISTED` are listed until "Show all N…".
 
 A click asks the main window to show what was clicked: `open_actions`
 carries an `ActionRequest`, `open_measures` a `MeasureRequest`. The
