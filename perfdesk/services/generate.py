@@ -89,7 +89,7 @@ def generate_database(
     rest added in bulk as earlier history) and `measures` measures of
     `values` monthly figures. For benchmarks: the bulk rows skip the change
     history, which a real import would not."""
-    from sqlalchemy import insert, select
+    from sqlalchemy import func, insert, select
 
     from perfdesk.services.plan_store import save_document
     from perfdesk.store.database import open_database
@@ -106,7 +106,7 @@ def generate_database(
         rng = random.Random(seed)
         with db.write() as session:
             ids = list(session.execute(select(Action.id)).scalars())
-            have = session.query(ProgressUpdate).count()
+            have = session.execute(select(func.count()).select_from(ProgressUpdate)).scalar_one()
             statuses = [s.label for s in Status]
             notes = [a.text for d in demo_documents() for a in d.actions if a.text]
             stamp = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)

@@ -182,16 +182,12 @@ def test_no_quarter_end_before_the_first_has_passed(updated_db) -> None:
 def generated_db(db_path) -> Database:
     """Two generated plans with histories: some updates withdrawn, several
     per action, some on the same day (ranked then by when recorded)."""
-    import warnings
-
     from sqlalchemy import text
 
     from perfdesk.services.generate import generate_database
     from perfdesk.store.database import open_database
 
-    with warnings.catch_warnings():  # generate.py counts with session.query
-        warnings.simplefilter("ignore", DeprecationWarning)
-        generate_database(db_path, plans=2, actions=400, updates=1600, measures=4, values=3)
+    generate_database(db_path, plans=2, actions=400, updates=1600, measures=4, values=3)
     db = open_database(db_path)
     with db.write() as session:
         connection = session.connection()
