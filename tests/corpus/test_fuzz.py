@@ -137,14 +137,17 @@ def test_bundle_values_mutated(where: list, reseal: bool, sources: dict[str, Pat
     body = json.loads(sources["bundle"].read_text(encoding="utf-8"))
     body.pop("checksum")
     for first, second, value in where:
-        changes = body["changes"]
+        changes = body.get("changes")
+        if not isinstance(changes, list) or not changes:
+            break  # an earlier mutation replaced the list itself: send that as it is
         change = changes[first % len(changes)]
+        if not isinstance(change, dict) or not change:
+            break
         keys = sorted(change)
         key = keys[second % len(keys)]
-        if change["kind"] == "insert" and key == "new" and first % 2:
-            row = json.loads(change["new"])
-            row_key = sorted(row)[second % len(row)]
-            row[row_key] = value
+        row = _added_row(change) if key == "new" and first % 2 else None
+        if row:
+            row[sorted(row)[second % len(row)]] = value
             change["new"] = json.dumps(row)
         elif first % 7 == 0:
             body[sorted(body)[second % len(body)]] = value
@@ -158,6 +161,18 @@ def test_bundle_values_mutated(where: list, reseal: bool, sources: dict[str, Pat
     target = tmp_path_factory.mktemp("fuzz") / "mutant.perfdesk-updates"
     target.write_text(json.dumps(body), encoding="utf-8")
     _read_or_refuse(read_bundle, target)
+
+
+def _added_row(change: dict) -> dict | None:
+    """The row an insert adds, while it is still one (earlier mutations may
+    have changed the kind, or the row's text)."""
+    if change.get("kind") != "insert" or not isinstance(change.get("new"), str):
+        return None
+    try:
+        row = json.loads(change["new"])
+    except ValueError:
+        return None
+    return row if isinstance(row, dict) and row else None
 
 
 @FUZZ
