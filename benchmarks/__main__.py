@@ -212,10 +212,12 @@ def overview(db: Path, folder: Path, actions: int, repeats: int) -> list[Row]:
             for i in range(repeats)]
     ms = statistics.median(float(r["ms"]) for r in runs)  # type: ignore[arg-type]
     counted = statistics.median(float(r["counted_ms"]) for r in runs)  # type: ignore[arg-type]
-    rows = [Row(f"Overview at {actions:,} actions (tab chosen to drawn)", f"{ms:.0f} ms", "–",
-                None, "≤ 200 ms", ms <= 200, f"median of {repeats}"),
-            Row(f"Overview at {actions:,} actions (tab chosen to counts drawn)",
-                f"{counted:.0f} ms", "–", None, "(for information)", None,
+    # The goal is for the counts a user came for, not the "Counting…" frame before them.
+    rows = [Row(f"Overview at {actions:,} actions (tab chosen to counts drawn)",
+                f"{counted:.0f} ms", "–", None, "≤ 200 ms", counted <= 200,
+                f"median of {repeats}"),
+            Row(f"Overview at {actions:,} actions (tab chosen to first frame)", f"{ms:.0f} ms",
+                "–", None, "(for information)", None,
                 f"median of {repeats}; the tab is drawn first saying Counting…")]
     rows.append(startup(f"{actions:,} actions, last closed on the Overview", db, folder,
                         repeats, 1.4, last_tab="Overview"))
