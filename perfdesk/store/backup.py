@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -140,11 +141,7 @@ def read_policy(db_path: Path) -> KeepPolicy:
 def set_policy(db_path: Path, policy: KeepPolicy, now: dt.datetime) -> list[Path]:
     """Keep backups of this database by `policy` from now on; thin them now
     (returns what was removed)."""
-    folder = backup_folder(db_path)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StorageFailure(f"The backup folder {folder} cannot be made: {exc.strerror}.") from exc
+    made_folder(db_path)
     text = json.dumps(asdict(policy), indent=1)
     write_atomically(policy_file(db_path), lambda handle: handle.write(text.encode("utf-8")))
     return prune(db_path, now)
@@ -174,14 +171,9 @@ def prune(db_path: Path, now: dt.datetime, **policy: Any) -> list[Path]:
 
 
 def take(db_path: Path, reason: str, now: dt.datetime) -> Path:
-    folder = backup_folder(db_path)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StorageFailure(f"The backup folder {folder} cannot be made: {exc.strerror}; "
-                             "nothing was changed.") from exc
+    folder = made_folder(db_path)
     remove_stale_temporaries(folder)
-    target = _free_name(folder, db_path.stem, reason, now)
+    target = free_name(folder, lambda stamp: f"{db_path.stem}-{stamp}-{reason}.sqlite", now)
     staged = temporary_beside(target, "backup")
     try:
         copy_database(db_path, staged, source_read_only=True)
@@ -202,12 +194,24 @@ def take(db_path: Path, reason: str, now: dt.datetime) -> Path:
     return target
 
 
-def _free_name(folder: Path, stem: str, reason: str, now: dt.datetime) -> Path:
-    """The backup's name for `now`; a microsecond later if that is taken (a
-    stopped clock, or two backups in the same instant)."""
+def free_name(folder: Path, name_for: Callable[[str], str], now: dt.datetime) -> Path:
+    """`folder / name_for(stamp)` for the stamp of `now`; a microsecond later
+    if that is taken (a stopped clock, or two files in the same instant)."""
     moment = now
     while True:
-        target = folder / f"{stem}-{moment.strftime(STAMP_FORMAT)}-{reason}.sqlite"
+        target = folder / name_for(moment.strftime(STAMP_FORMAT))
         if not target.exists():
             return target
         moment += dt.timedelta(microseconds=1)
+
+
+def made_folder(db_path: Path) -> Path:
+    """The database's backups folder, made if need be (refused in plain
+    words if it cannot be)."""
+    folder = backup_folder(db_path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageFailure(f"The backup folder {folder} cannot be made: {exc.strerror}; "
+                             "nothing was changed.") from exc
+    return folder

@@ -42,7 +42,7 @@ from perfdesk.store.engine import (
 )
 from perfdesk.store.network import is_network_path
 from perfdesk.store.schema import DatabaseInfo
-from perfdesk.store.sqlite_files import SQLITE_HEADER
+from perfdesk.store.sqlite_files import SQLITE_HEADER, copy_from_uri
 
 log = logging.getLogger(__name__)
 
@@ -365,15 +365,7 @@ def _upgraded_copy(path: Path, uri: str, reason: str, author: str, clock: Clock,
     scratch = Path(tempfile.mkdtemp(prefix="perfdesk-read-"))
     copy = scratch / path.name
     try:
-        source = sqlite3.connect(uri, uri=True)
-        try:
-            dest = sqlite3.connect(copy)
-            try:
-                source.backup(dest)
-            finally:
-                dest.close()
-        finally:
-            source.close()
+        copy_from_uri(uri, copy)
         engine = sqlite_engine(copy)
         db = _prepare(engine, str(path), None, read_only=False, author=author)
     except sqlite3.Error as exc:

@@ -31,7 +31,14 @@ from perfdesk.errors import (
     PerfDeskError,
     StorageFailure,
 )
-from perfdesk.store.backup import STAMP_FORMAT, backup_folder, prune, take, usable_backups
+from perfdesk.store.backup import (
+    backup_folder,
+    free_name,
+    made_folder,
+    prune,
+    take,
+    usable_backups,
+)
 from perfdesk.store.backup_check import BackupCheck, BackupUnusable, check_backup
 from perfdesk.store.sqlite_files import (
     SIDECARS,
@@ -295,13 +302,8 @@ def _replace_damaged(db_path: Path, staged: Path, now: dt.datetime) -> Path:
     stale -wal/-shm/-journal (which SQLite would otherwise replay into the
     new file) go before the new file takes the name, and the name goes from
     the damaged file to the restored one in one rename."""
-    folder = backup_folder(db_path)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StorageFailure(f"The backup folder {folder} cannot be made: {exc.strerror}; "
-                             "nothing was changed.") from exc
-    kept = _free_damaged_name(folder, db_path.stem, now)
+    folder = made_folder(db_path)
+    kept = free_name(folder, lambda stamp: f"{db_path.stem}-damaged-{stamp}.sqlite", now)
     try:
         for suffix in ("", "-wal", "-journal"):  # the damaged file, whole
             source = db_path.with_name(db_path.name + suffix)
@@ -327,15 +329,6 @@ def _replace_damaged(db_path: Path, staged: Path, now: dt.datetime) -> Path:
         raise StorageFailure(f"{db_path} could not be replaced ({exc.strerror or exc}); "
                              f"the damaged file is kept as {kept}.") from exc
     return kept
-
-
-def _free_damaged_name(folder: Path, stem: str, now: dt.datetime) -> Path:
-    moment = now
-    while True:
-        target = folder / f"{stem}-damaged-{moment.strftime(STAMP_FORMAT)}.sqlite"
-        if not target.exists():
-            return target
-        moment += dt.timedelta(microseconds=1)
 
 
 def checked_source(backup_path: Path, scratch: Path) -> Path:

@@ -138,20 +138,27 @@ def held_alone(path: Path) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
+def copy_from_uri(source_uri: str, dest_path: Path) -> None:
+    """Copy the database SQLite opens at `source_uri` into `dest_path`
+    through the online backup API, in one write transaction on the
+    destination. SQLite's own errors are left to the caller."""
+    source = sqlite3.connect(source_uri, uri=True)
+    try:
+        dest = sqlite3.connect(dest_path, timeout=5)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+
+
 def copy_database(source_path: Path, dest_path: Path, *, source_read_only: bool = False) -> None:
-    """Copy one SQLite database into another through the online backup API,
-    in one write transaction on the destination."""
+    """Copy one SQLite database file into another (`copy_from_uri`), with a
+    failure told in plain words."""
     mode = "?mode=ro" if source_read_only else ""
     try:
-        source = sqlite3.connect(f"{Path(source_path).resolve().as_uri()}{mode}", uri=True)
-        try:
-            dest = sqlite3.connect(dest_path, timeout=5)
-            try:
-                source.backup(dest)
-            finally:
-                dest.close()
-        finally:
-            source.close()
+        copy_from_uri(f"{Path(source_path).resolve().as_uri()}{mode}", dest_path)
     except sqlite3.Error as exc:
         from perfdesk.store.database import translate
 
