@@ -11,7 +11,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
 
 from perfdesk.cli import main
 from perfdesk.clock import fixed_clock
@@ -21,6 +20,7 @@ from perfdesk.store.backup_check import check_backup
 from perfdesk.store.database import Database, open_database
 from perfdesk.store.restore import Identity, OtherDatabasesBackup, restore
 from perfdesk.store.schema import Plan
+from tests.databases import make_schema_0001, plan_titles
 
 NOW = dt.datetime(2026, 11, 23, 14, 5)
 
@@ -30,15 +30,6 @@ def _add_plan(db_path: Path, title: str) -> None:
     with db.write() as session:
         session.add(Plan(title=title, short_name=title))
     db.close()
-
-
-def _titles(db_path: Path) -> set[str]:
-    db = open_database(db_path)
-    try:
-        with db.read() as session:
-            return {p.title for p in session.exec(select(Plan)).all()}
-    finally:
-        db.close()
 
 
 def _identity(db_path: Path) -> str:
@@ -112,7 +103,7 @@ def test_restore_refuses_a_broken_backup_and_changes_nothing(
     assert code == 0 and len(numbered) == 1 and numbered[0].endswith(str(with_backup))
     assert f"{bad}: " in out and "Damaged - cannot be restored" in out
     code = main(["restore", "1", "--db", str(db_path)])  # number 1 is the good one
-    assert code == 0 and _titles(db_path) == {"Before"}
+    assert code == 0 and plan_titles(db_path) == {"Before"}
 
 
 def test_a_checked_backup_reports_its_plans(with_backup: Path) -> None:
@@ -146,20 +137,8 @@ def test_backups_are_named_by_the_time_given_even_when_it_stands_still(
 
 
 def test_a_schema_upgrade_backup_is_named_by_the_database_clock(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
-    from perfdesk.store import migrate
-
     old = tmp_path / "old.sqlite"
-    engine = create_engine(f"sqlite:///{old}")
-    config = Config()
-    config.set_main_option("script_location", str(migrate.migrations_dir()))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
-    engine.dispose()
+    make_schema_0001(old)
     open_database(old, clock=fixed_clock(dt.datetime(2031, 2, 3, 4, 5, 6))).close()
     [taken] = list_backups(old)
     assert taken.taken_at == dt.datetime(2031, 2, 3, 4, 5, 6)
@@ -179,7 +158,7 @@ def test_a_restore_is_all_or_nothing_for_a_reader(with_backup: Path, db_path: Pa
         assert reader.execute("SELECT count(*) FROM plan").fetchone()[0] == 1
     finally:
         reader.close()
-    assert _integrity(db_path) == "ok" and _titles(db_path) == {"Before"}
+    assert _integrity(db_path) == "ok" and plan_titles(db_path) == {"Before"}
     assert not list(db_path.parent.glob(".*.part*"))  # the staged copy is gone
 
 
@@ -236,7 +215,7 @@ def test_force_restores_the_plans_and_keeps_this_databases_identity(
         foreign: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     own = _identity(db_path)
     assert main(["restore", str(foreign), "--db", str(db_path), "--force"]) == 0
-    assert _titles(db_path) == {"Before"} and _identity(db_path) == own
+    assert plan_titles(db_path) == {"Before"} and _identity(db_path) == own
     db = open_database(db_path)
     with db.read() as session:
         # a copy of that database: in its family, nothing of its own to send
@@ -248,7 +227,7 @@ def test_force_restores_the_plans_and_keeps_this_databases_identity(
 
 def test_take_identity_restores_it_as_that_database(foreign: Path, db_path: Path) -> None:
     assert main(["restore", str(foreign), "--db", str(db_path), "--take-identity"]) == 0
-    assert _titles(db_path) == {"Before"} and _identity(db_path) == "other-db"
+    assert plan_titles(db_path) == {"Before"} and _identity(db_path) == "other-db"
 
 
 def test_the_store_asks_whose_identity_rather_than_choosing(foreign: Path, db_path: Path) -> None:
@@ -264,4 +243,4 @@ def test_a_backup_of_this_same_database_needs_no_decision(with_backup: Path,
                                                           db_path: Path) -> None:
     own = _identity(db_path)
     restore(db_path, with_backup, NOW)
-    assert _identity(db_path) == own and _titles(db_path) == {"Before"}
+    assert _identity(db_path) == own and plan_titles(db_path) == {"Before"}

@@ -21,9 +21,10 @@ from perfdesk.store.backup import (
     list_backups,
     prune,
 )
-from perfdesk.store.database import Database, open_database
+from perfdesk.store.database import Database
 from perfdesk.store.restore import Identity, restore
 from perfdesk.store.schema import Plan
+from tests.databases import make_schema_0001, plan_titles
 
 NOW = dt.datetime(2026, 11, 23, 14, 5)
 
@@ -100,15 +101,6 @@ def _add_plan(db: Database, title: str) -> None:
         session.add(Plan(title=title, short_name=title))
 
 
-def _titles(db_path: Path) -> set[str]:
-    db = open_database(db_path)
-    try:
-        with db.read() as session:
-            return {p.title for p in session.exec(select(Plan)).all()}
-    finally:
-        db.close()
-
-
 def test_list_backups_is_newest_first_with_reasons(db_path: Path) -> None:
     times = [dt.datetime(2026, 11, 20, 9), dt.datetime(2026, 11, 23, 8),
              dt.datetime(2026, 10, 1, 12)]
@@ -153,12 +145,12 @@ def test_restore_brings_the_data_back_and_can_be_undone(empty_db: Database,
     empty_db.close()
 
     before_restore = restore(db_path, saved, NOW)
-    assert _titles(db_path) == {"Before"}
+    assert plan_titles(db_path) == {"Before"}
     assert before_restore.name.endswith("-before-restore.sqlite")
     assert before_restore in {b.path for b in list_backups(db_path)}
 
     restore(db_path, before_restore, NOW)  # the undo
-    assert _titles(db_path) == {"Before", "After"}
+    assert plan_titles(db_path) == {"Before", "After"}
 
 
 def test_restore_works_while_the_database_is_open(empty_db: Database, db_path: Path) -> None:
@@ -214,20 +206,8 @@ def test_restoring_a_database_from_a_newer_perfdesk_is_refused(empty_db: Databas
 def test_a_backup_from_an_older_schema_is_restored_and_upgraded(empty_db: Database,
                                                                  db_path: Path,
                                                                  tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
-    from perfdesk.store import migrate
-
     old = tmp_path / "old.sqlite"
-    engine = create_engine(f"sqlite:///{old}")
-    config = Config()
-    config.set_main_option("script_location", str(migrate.migrations_dir()))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
-    engine.dispose()
+    make_schema_0001(old)
     with sqlite3.connect(old) as conn:
         conn.execute(
             "INSERT INTO plan (id, version, updated_at, title, short_name, organisation, board,"
@@ -241,7 +221,7 @@ def test_a_backup_from_an_older_schema_is_restored_and_upgraded(empty_db: Databa
     empty_db.close()
 
     restore(db_path, old, NOW, identity=Identity.KEEP)  # another database's (d1)
-    assert _titles(db_path) == {"From 0001"}
+    assert plan_titles(db_path) == {"From 0001"}
     assert old.read_bytes() == old_bytes  # checked on a copy, never changed
 
 

@@ -15,10 +15,10 @@ from perfdesk.errors import (
     DatabaseTooNew,
     NotPerfDeskDatabase,
 )
-from perfdesk.store import migrate
 from perfdesk.store.backup import backup_folder
 from perfdesk.store.database import Database, open_database
 from perfdesk.store.schema import Change, Plan
+from tests.databases import make_schema_0001
 
 
 def test_a_missing_file_is_refused_unless_creating(db_path: Path) -> None:
@@ -79,7 +79,7 @@ def test_a_database_from_a_newer_perfdesk_is_refused_untouched(db_path: Path) ->
 
 
 def test_upgrading_an_old_database_backs_it_up_first(db_path: Path) -> None:
-    _make_schema_0001(db_path)
+    make_schema_0001(db_path)
     with sqlite3.connect(db_path) as conn:
         conn.execute(
             "INSERT INTO plan (id, version, updated_at, title, short_name, organisation, board,"
@@ -99,22 +99,6 @@ def test_upgrading_an_old_database_backs_it_up_first(db_path: Path) -> None:
         assert conn.execute("SELECT title FROM plan").fetchall() == [("Kept through the upgrade",)]
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     conn.close()
-
-
-def _make_schema_0001(path: Path) -> None:
-    """A database as the first PerfDesk release left it."""
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
-    engine = create_engine(f"sqlite:///{path}")
-    config = Config()
-    config.set_main_option("script_location", str(migrate.migrations_dir()))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
-    engine.dispose()
-
 
 
 def test_migrations_give_the_same_schema_as_the_models(empty_db: Database) -> None:
