@@ -11,13 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
 
 from perfdesk import cli_backup
 from perfdesk.errors import PerfDeskError
 from perfdesk.store.backup import backup, backup_folder, list_backups
 from perfdesk.store.database import open_database
 from perfdesk.store.schema import Plan
+from tests.databases import plan_titles
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,14 +60,6 @@ def _add_plan(db_path: Path, title: str) -> None:
     db.close()
 
 
-def _titles(db_path: Path) -> set[str]:
-    db = open_database(db_path)
-    with db.read() as session:
-        titles = {p.title for p in session.exec(select(Plan)).all()}
-    db.close()
-    return titles
-
-
 def test_backup_says_where_it_went(db_file: str, db_path: Path, capsys) -> None:
     code, out, err = run(capsys, "backup", "--db", db_file)
     assert (code, err) == (0, "")
@@ -100,7 +92,7 @@ def test_restore_by_number_then_undo_it(db_file: str, db_path: Path, capsys) -> 
     _add_plan(db_path, "After")
     code, out, err = run(capsys, "restore", "1", "--db", db_file)
     assert (code, err) == (0, "")
-    assert _titles(db_path) == {"Before"}
+    assert plan_titles(db_path) == {"Before"}
     before = list_backups(db_path)[0]
     assert before.reason == "before-restore"
     assert out.startswith(f"Restored {db_file} from the backup of ")
@@ -108,7 +100,7 @@ def test_restore_by_number_then_undo_it(db_file: str, db_path: Path, capsys) -> 
 
     code, _, _ = run(capsys, "restore", str(before.path), "--db", db_file)
     assert code == 0
-    assert _titles(db_path) == {"Before", "After"}
+    assert plan_titles(db_path) == {"Before", "After"}
 
 
 def test_restore_refuses_a_bad_number_or_a_foreign_file(db_file: str, db_path: Path,
@@ -249,7 +241,7 @@ def test_restore_brings_back_a_damaged_database_and_keeps_the_damaged_file(
     if stale_log is not None:  # its log kept with it, and not replayed into the restored file
         assert kept.with_name(kept.name + "-wal").read_bytes() == stale_log
     assert _main(capsys, "check", "--db", str(db_path))[0] == 0
-    assert _titles(db_path) == {f"Plan {n} " + "words " * 60 for n in range(60)}
+    assert plan_titles(db_path) == {f"Plan {n} " + "words " * 60 for n in range(60)}
     assert _identity(db_path) == identity  # still the same database
     assert [b.reason for b in list_backups(db_path)] == ["manual"]  # the kept copy is no backup
     assert list(db_path.parent.glob(".*.part*")) == []
@@ -284,7 +276,7 @@ def test_another_databases_backup_onto_a_damaged_database_needs_a_decision(
 
     code, _, err = _main(capsys, "restore", str(saved), "--db", str(db_path), "--force")
     assert (code, err) == (0, "")
-    assert _titles(db_path) == {"Theirs"}
+    assert plan_titles(db_path) == {"Theirs"}
     assert _identity(db_path) not in ("", theirs)  # a copy of that one, under its own identity
 
     db_path.write_bytes(b"")

@@ -114,10 +114,10 @@ def test_an_empty_file_becomes_a_database_only_when_asked_to_create(
 
 def test_reading_a_database_from_an_older_perfdesk_leaves_it_as_it_was(
         tmp_path: Path, capsys) -> None:
-    from tests.store.test_open_database import _make_schema_0001
+    from tests.databases import make_schema_0001
 
     path = tmp_path / "old.sqlite"
-    _make_schema_0001(path)
+    make_schema_0001(path)
     with sqlite3.connect(path) as conn:
         conn.execute(
             "INSERT INTO plan (id, version, updated_at, title, short_name, organisation, board,"
