@@ -7,6 +7,7 @@ only when a command needs them, so start-up stays lean.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -150,8 +151,7 @@ def restore_backup(window: MainWindow) -> bool:
         ask.inform(window, "Restore", f"There are no backups of {db.path.name} that can be "
                                       "restored yet.")
         return False
-    labels = [f"{b.taken_at:%d %b %Y %H:%M}  ·  {b.reason}  ·  {len(b.plans)} plan"
-              f"{'' if len(b.plans) == 1 else 's'}" for b in kept]
+    labels = _backup_labels(kept)
     index = ask.choose(window, "Restore from backup", "Put the plans back as they were at:",
                        labels)
     if index is None:
@@ -163,24 +163,17 @@ def restore_backup(window: MainWindow) -> bool:
         return False
     path, now = db.path, db.now()
 
-    def restore(identity: restoring.Identity = restoring.Identity.REFUSE) -> Path:
+    def restore(identity: restoring.Identity) -> Path:
         # Let go of the file first: a damaged one is renamed over, not written into.
         db.engine.dispose()
         return restoring.restore(path, kept[index].path, now, identity=identity, author=db.author)
 
     try:
-        before = restore()
-    except restoring.OtherDatabasesBackup as other:
-        identity = _whose_identity(window, other)
-        if identity is None:
-            return False
-        try:
-            before = restore(identity)
-        except PerfDeskError as exc:
-            ask.refuse(window, "Not restored", str(exc))
-            return False
+        before = _restore_asking(window, restore)
     except PerfDeskError as exc:
         ask.refuse(window, "Not restored", str(exc))
+        return False
+    if before is None:
         return False
     switch_to(window, str(path))
     window.statusBar().showMessage(f"Restored. The state before is saved as {before.name}",
@@ -206,8 +199,7 @@ def restore_when_unopenable(target: str | None, problem: str, author: str) -> bo
         return False
     if not kept:
         return False
-    labels = [f"{b.taken_at:%d %b %Y %H:%M}  ·  {b.reason}  ·  {len(b.plans)} plan"
-              f"{'' if len(b.plans) == 1 else 's'}" for b in kept]
+    labels = _backup_labels(kept)
     index = ask.choose(None, "PerfDesk cannot open the database",
                        f"{problem}\n\nRestore it from a backup? The damaged file is kept "
                        "beside the backups. Put the plans back as they were at:", labels)
@@ -215,20 +207,34 @@ def restore_when_unopenable(target: str | None, problem: str, author: str) -> bo
         return False
     now = system_clock()
     try:
-        try:
-            kept_as = restoring.restore(path, kept[index].path, now, author=author)
-        except restoring.OtherDatabasesBackup as other:
-            identity = _whose_identity(None, other)
-            if identity is None:
-                return False
-            kept_as = restoring.restore(path, kept[index].path, now, identity=identity,
-                                     author=author)
+        kept_as = _restore_asking(None, lambda identity: restoring.restore(
+            path, kept[index].path, now, identity=identity, author=author))
     except PerfDeskError as exc:
         ask.refuse(None, "Not restored", str(exc))
+        return False
+    if kept_as is None:
         return False
     ask.inform(None, "Restored", f"{path.name} was restored from the backup of "
                                  f"{labels[index]}. The damaged file is kept as {kept_as}.")
     return True
+
+
+def _backup_labels(kept: list[backup.BackupInfo]) -> list[str]:
+    """Each backup offered for restore, as the question lists it."""
+    return [f"{b.taken_at:%d %b %Y %H:%M}  ·  {b.reason}  ·  {len(b.plans)} plan"
+            f"{'' if len(b.plans) == 1 else 's'}" for b in kept]
+
+
+def _restore_asking(window: MainWindow | None,
+                    restore: Callable[[restoring.Identity], Path]) -> Path | None:
+    """`restore` a backup; when it is another database's, ask whose identity
+    to keep and restore it that way. None when they chose to stop. A refusal
+    (PerfDeskError) is the caller's to show."""
+    try:
+        return restore(restoring.Identity.REFUSE)
+    except restoring.OtherDatabasesBackup as other:
+        identity = _whose_identity(window, other)
+        return None if identity is None else restore(identity)
 
 
 def _whose_identity(window: MainWindow | None,
