@@ -149,18 +149,16 @@ def restore_without_open(args: argparse.Namespace, location: str, author: str) -
 def _restore_target(location: str) -> Path:
     """The database file to restore into (a plain `sqlite:///FILE` is a file)."""
     if "://" in location:
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError
+        from perfdesk.store.database import sqlite_file
 
         try:
-            url = make_url(location)
-        except ArgumentError:
-            url = None
-        if (url is None or url.get_backend_name() != "sqlite" or url.query
-                or url.database in (None, "", ":memory:")):
+            file = sqlite_file(location)
+        except PerfDeskError:  # an address nothing can read
+            file = None
+        if file is None:
             raise PerfDeskError(f"{location} is not a database file; only a file can be "
                                 "restored.")
-        location = str(url.database)
+        location = file
     path = Path(location).expanduser()
     if path.is_dir():
         raise PerfDeskError(f"{path} is a folder, not a PerfDesk database file; nothing was "

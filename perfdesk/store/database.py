@@ -148,10 +148,10 @@ def open_database(
     only when `create` is set."""
     text = os.fspath(target)
     if "://" in text:
-        file = _sqlite_file(text)
+        file = sqlite_file(text)
         if file is None:
-            db = _prepare(_url_engine(text), text, None, read_only=read_only, author=author)
-            db.clock = clock
+            db = _prepare(_url_engine(text), text, None, read_only=read_only, author=author,
+                          clock=clock)
             db.read_only_reason = "it was opened read-only, as asked" if read_only else ""
             return db
         text = file  # a plain sqlite:///FILE gets every check a file path gets
@@ -206,11 +206,10 @@ def open_database(
     db = _prepare(engine, str(path), path, read_only=read_only, author=author, clock=clock)
     db.warning = warning
     db.read_only_reason = reason if read_only else ""
-    db.clock = clock
     return db
 
 
-def _sqlite_file(url: str) -> str | None:
+def sqlite_file(url: str) -> str | None:
     """The file of a plain `sqlite:///FILE` URL, which is then opened as a
     file; None for any other URL. A URL nothing can read is refused."""
     from sqlalchemy.engine import make_url
@@ -367,14 +366,14 @@ def _upgraded_copy(path: Path, uri: str, reason: str, author: str, clock: Clock,
     try:
         copy_from_uri(uri, copy)
         engine = sqlite_engine(copy)
-        db = _prepare(engine, str(path), None, read_only=False, author=author)
+        db = _prepare(engine, str(path), None, read_only=False, author=author, clock=clock)
     except sqlite3.Error as exc:
         shutil.rmtree(scratch, ignore_errors=True)
         raise translate(exc, str(path)) from exc
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
-    db.path, db.read_only, db.clock, db.warning = path, True, clock, warning
+    db.path, db.read_only, db.warning = path, True, warning
     note = ("it was written by an older PerfDesk and is shown through an upgraded copy; "
             "the file itself is left as it was")
     db.read_only_reason = f"{reason}; {note}" if reason else note
@@ -399,7 +398,7 @@ def _prepare(
     except BaseException:
         engine.dispose()
         raise
-    return Database(engine, location, path, database_id, read_only, author)
+    return Database(engine, location, path, database_id, read_only, author, clock=clock)
 
 
 def _check_and_migrate(engine: Engine, location: str, path: Path | None, read_only: bool,
