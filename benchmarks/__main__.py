@@ -100,7 +100,7 @@ def _cached(name: str, make: Callable[[Path], None]) -> Path:
 
 def demo_db() -> Path:
     def make(path: Path) -> None:
-        from perfdesk.services.demo import load_demo
+        from perfdesk.services.plans.demo import load_demo
         from perfdesk.store.database import open_database
 
         db = open_database(path, create=True, author="benchmark")
@@ -113,7 +113,7 @@ def demo_db() -> Path:
 def one_plan_db(actions: int) -> Path:
     def make(path: Path) -> None:
         from perfdesk.services.generate import generated_plan
-        from perfdesk.services.plan_store import save_document
+        from perfdesk.services.plans.documents import save_document
         from perfdesk.store.database import open_database
 
         db = open_database(path, create=True, author="benchmark")
@@ -225,7 +225,7 @@ def overview(db: Path, folder: Path, actions: int, repeats: int) -> list[Row]:
 
 
 def pack(db: Path, folder: Path, repeats: int) -> list[Row]:
-    from perfdesk.services.plan_exchange import export_plan
+    from perfdesk.services.workbook.exchange import export_plan
     from perfdesk.store.database import open_database
 
     copy = fresh_copy(db, folder)

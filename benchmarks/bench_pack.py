@@ -29,8 +29,8 @@ import json, resource, sys, time
 sys.path.insert(0, {root!r})
 started = time.perf_counter()
 from perfdesk.reports.pack import build_pack
-from perfdesk.services.pack_data import pack_data
-from perfdesk.services.pack_model import PackOptions
+from perfdesk.services.pack.data import pack_data
+from perfdesk.services.pack.model import PackOptions
 from perfdesk.store.database import open_database
 import datetime as dt
 db = open_database({db!r}, read_only=True)
@@ -73,10 +73,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from perfdesk.services.demo import load_demo
     from perfdesk.services.generate import generated_plan
-    from perfdesk.services.plan_exchange import export_plan
-    from perfdesk.services.plan_store import save_document
+    from perfdesk.services.plans.demo import load_demo
+    from perfdesk.services.plans.documents import save_document
+    from perfdesk.services.workbook.exchange import export_plan
     from perfdesk.store.database import open_database
 
     folder = Path(tempfile.mkdtemp(prefix="perfdesk-pack-bench-"))

@@ -22,10 +22,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from perfdesk.domain.status import Status
-from perfdesk.services.demo import load_demo
-from perfdesk.services.sync_copies import publish, refresh
-from perfdesk.services.sync_receive import receive
-from perfdesk.services.sync_send import send
+from perfdesk.services.plans.demo import load_demo
+from perfdesk.services.sync.copies import publish, refresh
+from perfdesk.services.sync.receive import receive
+from perfdesk.services.sync.send import send
 from perfdesk.store import queries
 from perfdesk.store.database import open_database
 from perfdesk.store.schema import Action, ProgressUpdate

@@ -24,9 +24,9 @@ def _row(figure: str, seconds: float, note: str):  # type: ignore[no-untyped-def
 
 def bundles(folder: Path, count: int, changes: int):  # type: ignore[no-untyped-def]
     from benchmarks.__main__ import demo_db
-    from perfdesk.services.sync_copies import publish, refresh
-    from perfdesk.services.sync_receive import receive
-    from perfdesk.services.sync_send import send
+    from perfdesk.services.sync.copies import publish, refresh
+    from perfdesk.services.sync.receive import receive
+    from perfdesk.services.sync.send import send
     from perfdesk.store import queries
     from perfdesk.store.database import open_database
     from perfdesk.store.schema import ProgressUpdate
@@ -67,10 +67,10 @@ def returns(folder: Path, count: int):  # type: ignore[no-untyped-def]
     import openpyxl
 
     from benchmarks.__main__ import demo_db
-    from perfdesk.services.plan_exchange import backup_before
-    from perfdesk.services.returns_apply import apply_return, check_return
-    from perfdesk.services.returns_read import read_return
-    from perfdesk.services.returns_write import leads_with_work, write_return
+    from perfdesk.services.returns.apply import apply_return, check_return
+    from perfdesk.services.returns.read import read_return
+    from perfdesk.services.returns.write import leads_with_work, write_return
+    from perfdesk.services.workbook.exchange import backup_before
     from perfdesk.store.database import open_database
     from perfdesk.store.edits import perform
 

@@ -26,7 +26,7 @@ from perfdesk.domain.plan_document import (
 )
 from perfdesk.domain.status import Status
 from perfdesk.domain.timeframe import Timeframe
-from perfdesk.services.workbook_write import write_workbook
+from perfdesk.services.workbook.write import write_workbook
 
 log = logging.getLogger(__name__)
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "example-plan.xlsx"

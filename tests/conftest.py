@@ -10,7 +10,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from perfdesk.services.demo import load_demo
+from perfdesk.services.plans.demo import load_demo
 from perfdesk.store.database import Database, open_database
 
 

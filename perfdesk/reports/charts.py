@@ -13,7 +13,7 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, Str
 from reportlab.lib import colors
 
 from perfdesk.domain.status import Status
-from perfdesk.services.pack_model import QuarterCount, TrendPoint
+from perfdesk.services.pack.model import QuarterCount, TrendPoint
 
 from .styles import ACCENT, FONT, MUTED, RULE
 

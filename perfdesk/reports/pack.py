@@ -32,7 +32,7 @@ from reportlab.platypus import (
 
 from perfdesk.domain.status import Status
 from perfdesk.files import write_atomically
-from perfdesk.services.pack_model import PackData, PackPlan, PackPriority
+from perfdesk.services.pack.model import PackData, PackPlan, PackPriority
 
 from .charts import status_bar
 from .contents import Contents, DeferredCanvas

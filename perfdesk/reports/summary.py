@@ -9,7 +9,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
 
 from perfdesk.domain.measures import Rag
 from perfdesk.domain.status import Status
-from perfdesk.services.pack_model import PackPlan, QuarterCount
+from perfdesk.services.pack.model import PackPlan, QuarterCount
 
 from .charts import quarter_bars, status_bar
 from .styles import (

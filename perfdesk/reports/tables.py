@@ -15,7 +15,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableS
 from perfdesk.domain.measures import DIRECTION_TEXT, Unit, format_value
 from perfdesk.domain.periods import period_label
 from perfdesk.domain.status import Status
-from perfdesk.services.pack_model import PackAction, PackMeasure, UpdateLine
+from perfdesk.services.pack.model import PackAction, PackMeasure, UpdateLine
 
 from .charts import sparkline
 from .plain_cell import Part, PlainCell

@@ -19,7 +19,7 @@ from perfdesk.domain.plan_document import (
 )
 from perfdesk.domain.status import Status
 from perfdesk.domain.timeframe import Timeframe
-from perfdesk.services.demo import demo_documents
+from perfdesk.services.plans.demo import demo_documents
 
 
 def generated_plan(actions: int, seed: int = 1, short_name: str = "Generated") -> PlanDocument:
@@ -91,7 +91,7 @@ def generate_database(
     history, which a real import would not."""
     from sqlalchemy import func, insert, select
 
-    from perfdesk.services.plan_store import save_document
+    from perfdesk.services.plans.documents import save_document
     from perfdesk.store.database import open_database
     from perfdesk.store.schema import Action, ProgressUpdate
 

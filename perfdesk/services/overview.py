@@ -27,7 +27,7 @@ from perfdesk.domain.action_view import GROUP_ORDER, NO_TIMEFRAME
 from perfdesk.domain.dates import nice_date
 from perfdesk.domain.measures import Rag
 from perfdesk.domain.status import STATUS_LABELS, Status
-from perfdesk.services.measure_view import MeasureRow, measure_rows
+from perfdesk.services.measures.view import MeasureRow, measure_rows
 from perfdesk.services.summaries import PlanSummary
 from perfdesk.store import queries
 from perfdesk.store.schema import Action, ActionLead, Lead, Plan, Priority, ProgressUpdate

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from perfdesk.errors import PerfDeskError
 from perfdesk.paths import default_database
-from perfdesk.services.demo import load_demo
+from perfdesk.services.plans.demo import load_demo
 from perfdesk.store import queries
 from perfdesk.store.database import Database, open_database
 
@@ -49,7 +49,7 @@ def run_gui(target: str | None, read_only: bool = False) -> int:
     try:
         db = open_or_create_default(target, read_only, settings.user_name)
     except PerfDeskError as exc:
-        from perfdesk.ui.file_commands import restore_when_unopenable
+        from perfdesk.ui.commands.file import restore_when_unopenable
 
         if not restore_when_unopenable(target, str(exc), settings.user_name):
             QMessageBox.critical(None, "PerfDesk cannot open the database", str(exc))

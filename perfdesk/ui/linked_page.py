@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
 
-from perfdesk.ui.editor.fields import name
 from perfdesk.ui.models.linked_model import Linked, LinkedModel
 from perfdesk.ui.ops import Operations
+from perfdesk.ui.plan.editor.fields import name
 
 
 class LinkedListPage(QWidget):

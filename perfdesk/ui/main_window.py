@@ -25,10 +25,13 @@ from perfdesk.errors import PerfDeskError
 from perfdesk.services.summaries import action_count
 from perfdesk.store import backup, queries
 from perfdesk.store.database import Database
-from perfdesk.ui import file_commands, plan_commands, print_commands, sync_commands
+from perfdesk.ui.commands import file as file_commands
+from perfdesk.ui.commands import plan as plan_commands
+from perfdesk.ui.commands import printing as print_commands
+from perfdesk.ui.commands import sync as sync_commands
 from perfdesk.ui.ops import Operations
-from perfdesk.ui.overview_tab import OverviewTab, load_charts
-from perfdesk.ui.plan_tab import PlanTab
+from perfdesk.ui.overview.tab import OverviewTab, load_charts
+from perfdesk.ui.plan.tab import PlanTab
 from perfdesk.ui.settings import Settings
 
 BANNER_STYLE = (
@@ -40,7 +43,9 @@ BACKUP_EVERY_MS = 15 * 60 * 1000  # a periodic backup, when something has change
 
 
 def _returns() -> ModuleType:
-    from perfdesk.ui import returns_commands  # openpyxl loads only when returns are used
+    from perfdesk.ui.commands import (
+        returns as returns_commands,  # openpyxl loads only when returns are used
+    )
 
     return returns_commands
 
@@ -139,8 +144,8 @@ class MainWindow(QMainWindow):
     def update_conflicts(self) -> None:
         """Show how many received changes wait for a decision, if any, and
         on a laptop's copy how many changes wait to be sent."""
-        from perfdesk.services.sync_conflicts import pending_count
-        from perfdesk.services.sync_send import unsent_on_a_copy
+        from perfdesk.services.sync.conflicts import pending_count
+        from perfdesk.services.sync.send import unsent_on_a_copy
 
         count = self.ops.read(pending_count) if self.ops is not None else 0
         self.conflicts.setText(f"⚠ {count} conflict{'s' if count != 1 else ''} to decide  ·")

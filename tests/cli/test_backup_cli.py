@@ -1,5 +1,5 @@
 """`perfdesk backup`, `backups` and `restore`, run through a small harness
-that wires `perfdesk.cli_backup` the way `perfdesk.cli` does."""
+that wires `perfdesk.cli.backup` the way `perfdesk.cli` does."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from perfdesk import cli_backup
+from perfdesk.cli import backup as cli_backup
 from perfdesk.errors import PerfDeskError
 from perfdesk.store.backup import backup, backup_folder, list_backups
 from perfdesk.store.database import open_database

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from perfdesk.cli import main
-from perfdesk.services.pack_model import PackData, PackOptions
+from perfdesk.services.pack.model import PackData, PackOptions
 
 CHILDRENS = "Children's Services"
 

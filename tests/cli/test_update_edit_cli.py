@@ -1,5 +1,5 @@
 """`perfdesk update` and `perfdesk edit`, run through a small harness that
-wires `perfdesk.cli_actions` the way `perfdesk.cli` does."""
+wires `perfdesk.cli.actions` the way `perfdesk.cli` does."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from perfdesk.cli_actions import COMMANDS, add_parsers
+from perfdesk.cli.actions import COMMANDS, add_parsers
 from perfdesk.errors import PerfDeskError
 from perfdesk.store import queries
 from perfdesk.store.database import Database, open_database

@@ -38,7 +38,7 @@ from perfdesk.domain.plan_document import (
     PriorityDoc,
     ValueDoc,
 )
-from perfdesk.services.sync_bundle import (
+from perfdesk.services.sync.bundle import (
     FORMAT,
     FORMAT_VERSION,
     MAX_CHANGES,
@@ -47,7 +47,7 @@ from perfdesk.services.sync_bundle import (
     checksum,
     write_bundle,
 )
-from perfdesk.services.workbook_write import write_workbook
+from perfdesk.services.workbook.write import write_workbook
 from perfdesk.store import migrate, queries, sync_state
 from perfdesk.store.database import Database, open_database
 
@@ -361,8 +361,8 @@ def workbooks(c: Corpus) -> None:
 
 def returns(c: Corpus, db: Database) -> None:
     from perfdesk.domain.text import name_key
-    from perfdesk.services import measure_edits
-    from perfdesk.services.returns_write import write_return
+    from perfdesk.services.measures import edits as measure_edits
+    from perfdesk.services.returns.write import write_return
 
     with db.write() as session:  # the lead owns a measure, so Measures has a row to fill
         plan = queries.find_plan(session, PLAN)
@@ -509,7 +509,7 @@ def bundles(c: Corpus, db: Database, template: Path) -> None:
     set_text(ana, "1.3", "impact", f"Heard by {NAMES[2]}")
     add_update(ana, "1.3", f"Two listening events with {NAMES[0]}")
     relative = f"accepted/{ODD_FOLDER}/ana ü.perfdesk-updates"
-    from perfdesk.services.sync_send import send
+    from perfdesk.services.sync.send import send
 
     good = send(ana, c.path(relative)).path
     ana.close()
@@ -638,7 +638,7 @@ def databases(c: Corpus, demo: Path) -> None:
 
 def make_corpus(out: Path) -> list[Item]:
     """Write the corpus into `out` (made if need be); return its items."""
-    from perfdesk.services.demo import load_demo
+    from perfdesk.services.plans.demo import load_demo
 
     out.mkdir(parents=True, exist_ok=True)
     demo = out / "demo.sqlite"

@@ -162,7 +162,7 @@ def opened_read_only(path: Path) -> None:
 
 
 def plan_texts(db_path: Path, short_name: str) -> set[str]:
-    from perfdesk.services.plan_store import load_document
+    from perfdesk.services.plans.documents import load_document
     from perfdesk.store import queries
     from perfdesk.store.database import open_database
 

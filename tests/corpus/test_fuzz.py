@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from perfdesk.errors import PerfDeskError
-from perfdesk.services.returns_read import read_return
-from perfdesk.services.sync_bundle import checksum, read_bundle
-from perfdesk.services.workbook_read import read_workbook
+from perfdesk.services.returns.read import read_return
+from perfdesk.services.sync.bundle import checksum, read_bundle
+from perfdesk.services.workbook.read import read_workbook
 from tests.corpus.make_corpus import TODAY
 
 FUZZ = settings(max_examples=60, deadline=None, database=None,

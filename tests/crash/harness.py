@@ -295,7 +295,7 @@ def _backup_states(db: Path) -> set[tuple[tuple[str, int, int], ...]]:
 def check_after(inputs: Inputs, writer: Writer, db: Path, before: tuple, states_before: set,
                 exited: int | None) -> tuple[list[str], list[str]]:
     from perfdesk.errors import PerfDeskError
-    from perfdesk.services.integrity import check_database
+    from perfdesk.services.health_check import check_database
     from perfdesk.store.backup import list_backups, usable_backups
     from perfdesk.store.database import open_database
 
@@ -331,7 +331,7 @@ def check_after(inputs: Inputs, writer: Writer, db: Path, before: tuple, states_
             failures.append("identity changed")
         if not inputs.unsent <= unsent:
             failures.append("lost unsent")
-        from perfdesk.services.sync_copies import refresh
+        from perfdesk.services.sync.copies import refresh
 
         try:  # the next refresh is not confused by what the killed one left
             refresh(db, inputs.published, author="harness")

@@ -14,17 +14,18 @@ from PySide6.QtWidgets import QDialog, QLabel
 from sqlmodel import select
 
 from perfdesk.domain.status import Status
-from perfdesk.services import action_edits, plan_care
+from perfdesk.services.actions import edits as action_edits
+from perfdesk.services.plans import care as plan_care
 from perfdesk.store import queries
 from perfdesk.store.database import Database, open_database
 from perfdesk.store.schema import Action, ActionLead, Lead, ProgressUpdate, Step
 from perfdesk.ui import ask
 from perfdesk.ui.dialogs import update_dialog
 from perfdesk.ui.dialogs.update_dialog import UpdateDialog, UpdateValues
-from perfdesk.ui.editor import ActionEditor
-from perfdesk.ui.editor.action_editor import EMPTY_TEXT
-from perfdesk.ui.editor.table_models import ROW_ROLE, StepColumn, UpdateColumn
 from perfdesk.ui.ops import Operations
+from perfdesk.ui.plan.editor import ActionEditor
+from perfdesk.ui.plan.editor.action_editor import EMPTY_TEXT
+from perfdesk.ui.plan.editor.table_models import ROW_ROLE, StepColumn, UpdateColumn
 from perfdesk.ui.settings import Settings
 
 USER = "Jo Bloggs"
@@ -486,7 +487,7 @@ def test_steps_are_added_and_deleted(
 def test_next_steps_get_a_column_only_when_both_texts_can_be_read(
     open_window, demo_db, qtbot
 ) -> None:
-    from perfdesk.ui.editor.updates_page import UpdatesPage
+    from perfdesk.ui.plan.editor.updates_page import UpdatesPage
 
     window = open_window(demo_db)
     page = UpdatesPage(window.ops)

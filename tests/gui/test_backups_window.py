@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from perfdesk.services import action_edits
+from perfdesk.services.actions import edits as action_edits
 from perfdesk.store import backup, backup_check
 from perfdesk.store.schema import Action
 from perfdesk.ui import ask
@@ -130,7 +130,7 @@ def test_another_databases_backup_asks_whose_identity_to_keep(
 def test_a_damaged_database_at_start_up_is_offered_a_restore(demo_db, db_path,
                                                              monkeypatch) -> None:
     from perfdesk.store.database import open_database
-    from perfdesk.ui.file_commands import restore_when_unopenable
+    from perfdesk.ui.commands.file import restore_when_unopenable
 
     saved = backup.backup(db_path, "manual", dt.datetime(2031, 5, 6, 7, 8, 9))
     demo_db.close()

@@ -17,7 +17,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from sqlmodel import Session
 
-from perfdesk.services.plan_outline import plan_outline
+from perfdesk.services.plans.outline import plan_outline
 from perfdesk.store import queries
 from perfdesk.store.database import Database
 from perfdesk.store.schema import ActionLead, Lead

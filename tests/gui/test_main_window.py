@@ -11,14 +11,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
 from perfdesk.domain.status import Status
-from perfdesk.services import action_edits
+from perfdesk.services.actions import edits as action_edits
 from perfdesk.store import queries
 from perfdesk.store.database import open_database
 from perfdesk.store.schema import Action
 from perfdesk.ui import ask
 from perfdesk.ui.dialogs import update_dialog
 from perfdesk.ui.models.action_table_model import Column
-from perfdesk.ui.plan_tab import PlanTab
+from perfdesk.ui.plan.tab import PlanTab
 
 SHOTS = Path(os.environ.get("PERFDESK_SCREENSHOTS", "")) if os.environ.get(
     "PERFDESK_SCREENSHOTS") else None

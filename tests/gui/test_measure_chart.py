@@ -16,9 +16,9 @@ from PySide6.QtGui import QImage
 
 from perfdesk.domain.measures import Frequency, Polarity, Rag, Unit, rag
 from perfdesk.domain.periods import period_end
-from perfdesk.services.measure_view import MeasureSeries, Point
-from perfdesk.ui.charts import MeasureChart
-from perfdesk.ui.charts.axes import format_value, period_label, period_ticks, to_date, to_x
+from perfdesk.services.measures.view import MeasureSeries, Point
+from perfdesk.ui.measures.charts import MeasureChart
+from perfdesk.ui.measures.charts.axes import format_value, period_label, period_ticks, to_date, to_x
 
 ROOT = Path(__file__).resolve().parents[2]
 

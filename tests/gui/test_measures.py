@@ -8,10 +8,10 @@ from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication
 
 from perfdesk.cli import main
-from perfdesk.ui.editor import measures_page as action_measures
-from perfdesk.ui.measure_editor import links_page
-from perfdesk.ui.measure_editor.figures_page import FigureColumn
-from perfdesk.ui.plan_tab import PlanTab
+from perfdesk.ui.measures.editor import links_page
+from perfdesk.ui.measures.editor.figures_page import FigureColumn
+from perfdesk.ui.plan.editor import measures_page as action_measures
+from perfdesk.ui.plan.tab import PlanTab
 
 
 def _measures(window, plan: str) -> PlanTab:

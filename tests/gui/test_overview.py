@@ -17,13 +17,13 @@ from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from perfdesk.domain.status import Status
-from perfdesk.services import action_edits
+from perfdesk.services.actions import edits as action_edits
 from perfdesk.services.overview import ActionRequest, MeasureRequest
 from perfdesk.store import queries
 from perfdesk.store.database import Database
 from perfdesk.ui.models.plan_list_model import STATUS_COLUMNS, Column
 from perfdesk.ui.ops import Operations
-from perfdesk.ui.overview_tab import COUNTING, OverviewTab
+from perfdesk.ui.overview.tab import COUNTING, OverviewTab
 from perfdesk.ui.settings import Settings
 
 TODAY = dt.date(2023, 10, 2)
@@ -106,7 +106,7 @@ def test_building_the_tab_does_not_load_pyqtgraph(demo_db: Database) -> None:
         from PySide6.QtWidgets import QApplication
         from perfdesk.store.database import open_database
         from perfdesk.ui.ops import Operations
-        from perfdesk.ui.overview_tab import OverviewTab
+        from perfdesk.ui.overview.tab import OverviewTab
         from perfdesk.ui.settings import Settings
         app = QApplication([])
         db = open_database({demo_db.location!r}, author="tester")
@@ -271,7 +271,7 @@ def test_counts_follow_an_edit_now_if_shown_and_later_if_not(qtbot, tab, ops, de
 
 
 def test_a_long_attention_list_shows_the_first_and_all_on_request(qtbot, ops, monkeypatch) -> None:
-    import perfdesk.ui.overview_tab as overview_tab
+    import perfdesk.ui.overview.tab as overview_tab
 
     monkeypatch.setattr(overview_tab, "EXCEPTIONS_LISTED", 5)
     widget = OverviewTab(ops, today=TODAY)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from perfdesk.domain.status import Status
-from perfdesk.services import action_edits
-from perfdesk.ui.overview_tab import COUNTING
+from perfdesk.services.actions import edits as action_edits
+from perfdesk.ui.overview.tab import COUNTING
 
 
 def _overview(qtbot, window):

@@ -45,7 +45,7 @@ def test_print_pack_makes_a_pdf_and_opens_it(open_window, demo_db, monkeypatch, 
     pytest.importorskip("perfdesk.reports.pack", reason="the pack renderer is not built yet")
     from pypdf import PdfReader
 
-    from perfdesk.services.pack_model import PackOptions
+    from perfdesk.services.pack.model import PackOptions
     from perfdesk.ui.dialogs import pack_dialog
 
     window = open_window(demo_db)

@@ -17,14 +17,15 @@ from sqlmodel import select
 
 from perfdesk.domain.status import Status
 from perfdesk.domain.text import name_key
-from perfdesk.services import action_edits
-from perfdesk.services.leads import add_lead
-from perfdesk.services.returns_apply import Flag, ReturnItem, ReturnPreview
-from perfdesk.services.returns_read import ActionReturn, MeasureReturn, ReturnDoc
+from perfdesk.services.actions import edits as action_edits
+from perfdesk.services.plans.leads import add_lead
+from perfdesk.services.returns.apply import Flag, ReturnItem, ReturnPreview
+from perfdesk.services.returns.read import ActionReturn, MeasureReturn, ReturnDoc
 from perfdesk.store import backup, queries
 from perfdesk.store.database import Database
 from perfdesk.store.schema import ProgressUpdate
-from perfdesk.ui import ask, returns_commands
+from perfdesk.ui import ask
+from perfdesk.ui.commands import returns as returns_commands
 from perfdesk.ui.dialogs.return_preview import Column, ReturnPreviewDialog
 from perfdesk.ui.main_window import MainWindow
 from tests.services.test_returns import action_ids, counts

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from perfdesk.services import action_edits
-from perfdesk.services.sync_receive import receive
-from perfdesk.services.sync_send import send
+from perfdesk.services.actions import edits as action_edits
+from perfdesk.services.sync.receive import receive
+from perfdesk.services.sync.send import send
 from perfdesk.store.database import Database, open_database
-from perfdesk.ui import ask, sync_commands
+from perfdesk.ui import ask
+from perfdesk.ui.commands import sync as sync_commands
 from perfdesk.ui.dialogs.conflicts_dialog import ConflictsDialog
 from perfdesk.ui.main_window import MainWindow
 from tests.sync.laptops import action_field, action_id, add_update, laptop, pending, set_text

@@ -111,7 +111,7 @@ def test_after_a_finished_edit_an_unexpected_error_does_not_claim_nothing_change
     path = demo_db.path
     demo_db.close()
     monkeypatch.setenv("PERFDESK_LOG", str(tmp_path / "perfdesk.log"))
-    monkeypatch.setattr("perfdesk.cli_actions.print", lambda *a, **k: 1 / 0, raising=False)
+    monkeypatch.setattr("perfdesk.cli.actions.print", lambda *a, **k: 1 / 0, raising=False)
     line = refused(capsys, "update", "--db", str(path), "--plan", "Partnership",
                    "--action", "PA1.1", "--status", "on track", "--note", "Met the board")
     assert "(ZeroDivisionError); the changes it had finished were saved;" in line

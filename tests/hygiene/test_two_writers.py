@@ -20,7 +20,7 @@ ROUNDS = 20
 WRITER = """
 import sys
 from perfdesk.cli import main
-import perfdesk.cli_actions, perfdesk.store.database, perfdesk.services.action_edits
+import perfdesk.cli.actions, perfdesk.store.database, perfdesk.services.actions.edits
 print("ready", flush=True)
 sys.stdin.read()
 sys.exit(main(sys.argv[1:]))

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from perfdesk.domain.measures import Direction, Rag, Unit
 from perfdesk.domain.status import STATUS_LABELS, Status, is_overdue
-from perfdesk.services.pack_model import (
+from perfdesk.services.pack.model import (
     PackAction,
     PackData,
     PackMeasure,

@@ -11,16 +11,16 @@ from pdf_pages import has_ref, read_pages
 
 from perfdesk.domain.status import Status
 from perfdesk.reports.pack import build_pack
-from perfdesk.services.pack_model import PackOptions
+from perfdesk.services.pack.model import PackOptions
 from perfdesk.store.database import Database
 
-if importlib.util.find_spec("perfdesk.services.pack_data") is None:
+if importlib.util.find_spec("perfdesk.services.pack.data") is None:
     pytest.skip(
-        "perfdesk.services.pack_data is not written yet: the demo pack cannot be gathered",
+        "perfdesk.services.pack.data is not written yet: the demo pack cannot be gathered",
         allow_module_level=True,
     )
 
-from perfdesk.services.pack_data import pack_data
+from perfdesk.services.pack.data import pack_data
 
 TODAY = dt.date(2024, 3, 31)
 

@@ -14,7 +14,7 @@ from sample_pack import big_pack, sample_pack
 from perfdesk.errors import PerfDeskError
 from perfdesk.reports import page as page_module
 from perfdesk.reports.pack import build_pack, priority_title
-from perfdesk.services.pack_model import PackData
+from perfdesk.services.pack.model import PackData
 
 ACTIONS_HEADER = "Ref Action Lead(s) By when Status Latest update"
 

@@ -16,9 +16,9 @@ from perfdesk.cli import main
 from perfdesk.reports.pack import build_pack
 from perfdesk.reports.plain_cell import PlainCell
 from perfdesk.reports.styles import FONT, INK, fit_text
-from perfdesk.services.demo import load_demo
-from perfdesk.services.pack_model import PackData, UpdateLine
-from perfdesk.services.plan_exchange import export_plan
+from perfdesk.services.pack.model import PackData, UpdateLine
+from perfdesk.services.plans.demo import load_demo
+from perfdesk.services.workbook.exchange import export_plan
 from perfdesk.store.database import open_database
 
 LONG = 100_000

@@ -11,7 +11,7 @@ from pdf_pages import has_ref, read_pages
 from perfdesk.cli import main
 from perfdesk.domain.status import Status
 from perfdesk.domain.text import name_key
-from perfdesk.services import action_edits
+from perfdesk.services.actions import edits as action_edits
 from perfdesk.store import queries
 from perfdesk.store.database import Database
 

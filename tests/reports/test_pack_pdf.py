@@ -13,7 +13,7 @@ from sample_pack import sample_pack
 from perfdesk.domain.measures import Rag
 from perfdesk.domain.status import Status
 from perfdesk.reports.pack import build_pack, priority_title
-from perfdesk.services.pack_model import PackData, PackPlan
+from perfdesk.services.pack.model import PackData, PackPlan
 
 A4_PORTRAIT = (595.28, 841.89)
 

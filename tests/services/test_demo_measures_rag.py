@@ -14,8 +14,8 @@ from perfdesk.domain.measures import (
     effective_tolerance,
     parse_enum,
 )
-from perfdesk.services import measure_edits
-from perfdesk.services.measure_view import measure_rows
+from perfdesk.services.measures import edits as measure_edits
+from perfdesk.services.measures.view import measure_rows
 from perfdesk.store import queries
 
 PLANS = ("Children's Services", "Partnership")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from perfdesk.domain.timeframe import Timeframe
-from perfdesk.services.demo import demo_documents
-from perfdesk.services.plan_store import load_document
+from perfdesk.services.plans.demo import demo_documents
+from perfdesk.services.plans.documents import load_document
 from perfdesk.store import queries
 from perfdesk.store.database import Database
 

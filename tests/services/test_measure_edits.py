@@ -13,9 +13,9 @@ from sqlmodel import Session, col, func, select
 
 from perfdesk.domain.measures import Direction, Frequency, Rag, Unit
 from perfdesk.errors import Conflict, NotFound
-from perfdesk.services import measure_edits as me
-from perfdesk.services import measure_links as ml
-from perfdesk.services.measure_view import MeasureRow, measure_rows, measure_series
+from perfdesk.services.measures import edits as me
+from perfdesk.services.measures import links as ml
+from perfdesk.services.measures.view import MeasureRow, measure_rows, measure_series
 from perfdesk.store import queries
 from perfdesk.store.database import Database
 from perfdesk.store.edits import Edit, perform, reverse

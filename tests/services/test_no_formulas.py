@@ -14,12 +14,13 @@ from pathlib import Path
 import openpyxl
 
 from perfdesk.domain.status import Status
-from perfdesk.services import action_edits, measure_edits
-from perfdesk.services.action_rows import action_rows
-from perfdesk.services.actions_csv import csv_safe, write_actions_csv
-from perfdesk.services.plan_exchange import export_plan
-from perfdesk.services.returns_write import write_all_returns
-from perfdesk.services.workbook_read import read_workbook
+from perfdesk.services.actions import edits as action_edits
+from perfdesk.services.actions.csv_export import csv_safe, write_actions_csv
+from perfdesk.services.actions.rows import action_rows
+from perfdesk.services.measures import edits as measure_edits
+from perfdesk.services.returns.write import write_all_returns
+from perfdesk.services.workbook.exchange import export_plan
+from perfdesk.services.workbook.read import read_workbook
 from perfdesk.store import queries
 from perfdesk.store.database import Database
 from perfdesk.store.edits import perform

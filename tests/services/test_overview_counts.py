@@ -11,8 +11,8 @@ import pytest
 
 from perfdesk import cli
 from perfdesk.domain.status import STATUS_LABELS, Status
-from perfdesk.services import action_edits
-from perfdesk.services.action_rows import action_rows
+from perfdesk.services.actions import edits as action_edits
+from perfdesk.services.actions.rows import action_rows
 from perfdesk.services.overview import NO_PRIORITY, Overview, overview, quarter_ends
 from perfdesk.services.summaries import plan_summary
 from perfdesk.store import queries

@@ -15,11 +15,12 @@ from sqlmodel import col, select
 from perfdesk import cli
 from perfdesk.domain.status import STATUS_LABELS, Status
 from perfdesk.errors import NotFound
-from perfdesk.services import action_edits, plan_care
+from perfdesk.services.actions import edits as action_edits
 from perfdesk.services.generate import generated_plan
-from perfdesk.services.pack_data import pack_data
-from perfdesk.services.pack_model import PackAction, PackData, PackMeasure, PackOptions
-from perfdesk.services.plan_store import save_document
+from perfdesk.services.pack.data import pack_data
+from perfdesk.services.pack.model import PackAction, PackData, PackMeasure, PackOptions
+from perfdesk.services.plans import care as plan_care
+from perfdesk.services.plans.documents import save_document
 from perfdesk.store import queries
 from perfdesk.store.database import Database, open_database
 from perfdesk.store.schema import Action, ActionLead, Lead, Measure, Plan

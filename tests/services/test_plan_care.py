@@ -11,8 +11,7 @@ from sqlmodel import Session, col, select
 from perfdesk.domain.text import name_key
 from perfdesk.domain.timeframe import Timeframe
 from perfdesk.errors import Conflict, NotFound
-from perfdesk.services import leads
-from perfdesk.services import plan_care as care
+from perfdesk.services.plans import care, leads
 from perfdesk.store import queries
 from perfdesk.store.database import Database
 from perfdesk.store.edits import perform, reverse

@@ -14,10 +14,11 @@ from sqlmodel import select
 from perfdesk.domain.status import STATUS_LABELS, Status
 from perfdesk.domain.text import name_key
 from perfdesk.errors import ValidationFailed
-from perfdesk.services import action_edits, measure_edits
-from perfdesk.services.returns_apply import Flag, ReturnPreview, apply_return, check_return
-from perfdesk.services.returns_read import read_return
-from perfdesk.services.returns_write import file_name, write_all_returns, write_return
+from perfdesk.services.actions import edits as action_edits
+from perfdesk.services.measures import edits as measure_edits
+from perfdesk.services.returns.apply import Flag, ReturnPreview, apply_return, check_return
+from perfdesk.services.returns.read import read_return
+from perfdesk.services.returns.write import file_name, write_all_returns, write_return
 from perfdesk.store import queries
 from perfdesk.store.database import Database
 from perfdesk.store.schema import MeasureValue, ProgressUpdate

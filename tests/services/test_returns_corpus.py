@@ -17,8 +17,8 @@ import pytest
 from sqlmodel import select
 
 from perfdesk.errors import PerfDeskError, ValidationFailed
-from perfdesk.services.returns_apply import apply_return, check_return
-from perfdesk.services.returns_read import MAX_ROWS, read_return
+from perfdesk.services.returns.apply import apply_return, check_return
+from perfdesk.services.returns.read import MAX_ROWS, read_return
 from perfdesk.store.database import Database
 from perfdesk.store.edits import perform
 from perfdesk.store.schema import Change, MeasureValue, ProgressUpdate

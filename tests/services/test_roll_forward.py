@@ -11,8 +11,8 @@ from sqlmodel import select
 from perfdesk.domain.as_at import status_as_at
 from perfdesk.domain.status import Status
 from perfdesk.errors import Conflict
-from perfdesk.services.plan_store import load_document, update_facts
-from perfdesk.services.roll_forward import roll_forward
+from perfdesk.services.plans.documents import load_document, update_facts
+from perfdesk.services.plans.roll_forward import roll_forward
 from perfdesk.store import queries
 from perfdesk.store.database import Database
 from perfdesk.store.schema import (

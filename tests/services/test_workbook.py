@@ -30,8 +30,8 @@ from perfdesk.domain.plan_document import (
 from perfdesk.domain.status import STATUS_LABELS, Status
 from perfdesk.domain.timeframe import Timeframe
 from perfdesk.errors import PerfDeskError, ValidationFailed
-from perfdesk.services.workbook_read import read_workbook
-from perfdesk.services.workbook_write import write_workbook
+from perfdesk.services.workbook.read import read_workbook
+from perfdesk.services.workbook.write import write_workbook
 from perfdesk.store.values import control_character
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"

@@ -10,7 +10,8 @@ from sqlmodel import select
 
 from perfdesk.domain.status import Status
 from perfdesk.errors import Conflict
-from perfdesk.services import action_edits, plan_care
+from perfdesk.services.actions import edits as action_edits
+from perfdesk.services.plans import care as plan_care
 from perfdesk.services.undo import UndoHistory
 from perfdesk.store import queries
 from perfdesk.store.edits import perform, reverse

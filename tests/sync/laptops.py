@@ -11,10 +11,10 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from perfdesk.cli_actions import find_action
+from perfdesk.cli.actions import find_action
 from perfdesk.domain.status import Status
-from perfdesk.services import action_edits
-from perfdesk.services.sync_copies import refresh
+from perfdesk.services.actions import edits as action_edits
+from perfdesk.services.sync.copies import refresh
 from perfdesk.store import queries
 from perfdesk.store.database import Database, open_database
 from perfdesk.store.edits import perform

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from perfdesk.errors import ValidationFailed
-from perfdesk.services.sync_bundle import checksum
-from perfdesk.services.sync_receive import receive
-from perfdesk.services.sync_send import send
+from perfdesk.services.sync.bundle import checksum
+from perfdesk.services.sync.receive import receive
+from perfdesk.services.sync.send import send
 from perfdesk.store.database import Database
 from tests.sync.laptops import add_update, fingerprint, laptop, set_text
 
@@ -121,7 +121,7 @@ def test_a_bundle_of_50000_changes_is_received_whole_with_progress_then_changes_
     bundle file (as a laptop would write it) to keep the test quick."""
     import uuid
 
-    from perfdesk.services.sync_bundle import Bundle, BundleChange, write_bundle
+    from perfdesk.services.sync.bundle import Bundle, BundleChange, write_bundle
     from perfdesk.store import queries, sync_state
     from perfdesk.store.schema import ProgressUpdate
 
@@ -167,8 +167,8 @@ def test_a_bundle_that_would_break_the_plans_rules_is_refused_and_leaves_no_back
     actions live under a deleted plan (and `perfdesk check` failing)."""
     import uuid
 
-    from perfdesk.services.integrity import check_database
-    from perfdesk.services.sync_bundle import Bundle, BundleChange, write_bundle
+    from perfdesk.services.health_check import check_database
+    from perfdesk.services.sync.bundle import Bundle, BundleChange, write_bundle
     from perfdesk.store import backup, queries, sync_state
 
     with demo_db.read() as session:
@@ -192,7 +192,7 @@ def test_a_bundle_that_would_break_the_plans_rules_is_refused_and_leaves_no_back
 
 def test_a_deeply_nested_bundle_is_refused_as_damaged(tmp_path: Path) -> None:
     """Regression: [[[[...]]]] 100,000 deep raised RecursionError."""
-    from perfdesk.services.sync_bundle import read_bundle
+    from perfdesk.services.sync.bundle import read_bundle
 
     path = tmp_path / "deep.perfdesk-updates"
     path.write_bytes(b"[" * 100_000 + b"]" * 100_000)
@@ -206,7 +206,7 @@ def test_infinity_and_nan_in_a_bundle_are_refused_naming_the_change(
     text: str, bundle: Path
 ) -> None:
     """Regression: "inf" and "-1e999" were stored as infinity, "nan" as blank."""
-    from perfdesk.services.sync_bundle import read_bundle
+    from perfdesk.services.sync.bundle import read_bundle
 
     def figure(body: dict) -> None:
         body["changes"][0].update(table="measure", field="target", kind="update",

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from perfdesk.services.sync_receive import receive
-from perfdesk.services.sync_send import send
+from perfdesk.services.sync.receive import receive
+from perfdesk.services.sync.send import send
 from perfdesk.store.database import Database, open_database
 from perfdesk.store.schema import ProgressUpdate, SyncConflict
 from tests.sync.laptops import action_field, action_id, add_update, fingerprint, laptop, set_text

@@ -11,11 +11,12 @@ from sqlmodel import select
 
 from perfdesk.domain.status import Status
 from perfdesk.errors import PerfDeskError
-from perfdesk.services import action_edits, measure_edits
-from perfdesk.services.sync_conflicts import Take, pending, resolve
-from perfdesk.services.sync_copies import publish, refresh
-from perfdesk.services.sync_receive import receive
-from perfdesk.services.sync_send import send
+from perfdesk.services.actions import edits as action_edits
+from perfdesk.services.measures import edits as measure_edits
+from perfdesk.services.sync.conflicts import Take, pending, resolve
+from perfdesk.services.sync.copies import publish, refresh
+from perfdesk.services.sync.receive import receive
+from perfdesk.services.sync.send import send
 from perfdesk.store import backup, queries
 from perfdesk.store.database import Database, open_database
 from perfdesk.store.edits import perform
@@ -304,7 +305,7 @@ def test_bundles_received_out_of_order_or_one_missing_lose_nothing(
 ) -> None:
     """Ana adds an action, sends; then updates it, sends again. The second
     bundle alone waits for the action; given both in either order, all apply."""
-    from perfdesk.services import plan_care
+    from perfdesk.services.plans import care as plan_care
 
     ana = laptop(master_path(demo_db), tmp_path, "ana")
     with ana.read() as session:

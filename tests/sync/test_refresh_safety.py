@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from perfdesk.errors import DatabaseBusy
-from perfdesk.services import sync_copies
-from perfdesk.services.sync_copies import publish, refresh
+from perfdesk.services.sync import copies as sync_copies
+from perfdesk.services.sync.copies import publish, refresh
 from perfdesk.store import sync_state
 from perfdesk.store.database import Database, open_database
 from tests.sync.laptops import action_field, add_update, laptop, set_text

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from perfdesk.services.sync_receive import receive
-from perfdesk.services.sync_send import send
+from perfdesk.services.sync.receive import receive
+from perfdesk.services.sync.send import send
 from perfdesk.store.database import Database
 from perfdesk.store.schema import ProgressUpdate
 from tests.sync.laptops import (

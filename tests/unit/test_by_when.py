@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from perfdesk.domain.dates import dates_in, parse_by_when, parse_date
-from perfdesk.services.demo import demo_documents
+from perfdesk.services.plans.demo import demo_documents
 
 D = dt.date
 

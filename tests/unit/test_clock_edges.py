@@ -17,7 +17,7 @@ import time_machine
 from perfdesk.clock import fixed_clock, system_clock
 from perfdesk.domain.backup_policy import backups_to_keep
 from perfdesk.domain.status import Status, is_overdue
-from perfdesk.services.action_rows import action_rows
+from perfdesk.services.actions.rows import action_rows
 from perfdesk.services.overview import overview
 from perfdesk.store.database import Database
 from perfdesk.store.queries import find_plan

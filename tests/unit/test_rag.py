@@ -3,7 +3,7 @@
 import pytest
 
 from perfdesk.domain.measures import Direction, Polarity, Rag, direction, rag
-from perfdesk.services.demo import demo_documents
+from perfdesk.services.plans.demo import demo_documents
 
 H, L, C = Polarity.HIGHER, Polarity.LOWER, Polarity.CLOSE
 

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from perfdesk.services.sync_conflicts import ConflictView, Take, local_time, pending, resolve
-from perfdesk.ui.editor.table_models import RowsModel
+from perfdesk.services.sync.conflicts import ConflictView, Take, local_time, pending, resolve
 from perfdesk.ui.ops import Operations
+from perfdesk.ui.plan.editor.table_models import RowsModel
 
 
 class Column(IntEnum):

@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
 )
 
 from perfdesk.domain.text import name_key
-from perfdesk.services import leads as lead_care
-from perfdesk.services.leads import LeadRow, lead_rows
+from perfdesk.services.plans import leads as lead_care
+from perfdesk.services.plans.leads import LeadRow, lead_rows
 from perfdesk.store.edits import Edit
 from perfdesk.ui import ask
 from perfdesk.ui.dialogs.form import FormDialog

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QWidget
 
-from perfdesk.services.pack_model import MARKINGS, PackOptions
+from perfdesk.services.pack.model import MARKINGS, PackOptions
 from perfdesk.ui.dialogs.form import FormDialog, date_edit, day_of, run_form
 
 PLAN_MARKING = "Each plan's own marking"

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from perfdesk.domain.timeframe import Timeframe
-from perfdesk.services.plan_outline import PlanOutline
-from perfdesk.services.workbook_format import PLAN_STATES, PRIORITY_KINDS
+from perfdesk.services.plans.outline import PlanOutline
+from perfdesk.services.workbook.layout import PLAN_STATES, PRIORITY_KINDS
 from perfdesk.ui.dialogs.form import (
     WHOLE_PLAN,
     FormDialog,

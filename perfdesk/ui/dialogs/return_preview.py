@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from perfdesk.services.returns_apply import Flag, ReturnItem, ReturnPreview
-from perfdesk.services.returns_read import ActionReturn
-from perfdesk.ui.editor.table_models import ROW_ROLE, RowsModel
+from perfdesk.services.returns.apply import Flag, ReturnItem, ReturnPreview
+from perfdesk.services.returns.read import ActionReturn
+from perfdesk.ui.plan.editor.table_models import ROW_ROLE, RowsModel
 
 Index = QModelIndex | QPersistentModelIndex
 WRAP_ROWS = 500  # up to this many rows, long texts wrap; beyond, they are cut (tooltips hold all)

@@ -12,7 +12,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from perfdesk.domain.dates import nice_date
 from perfdesk.domain.measures import DIRECTION_TEXT, Rag, format_value
 from perfdesk.domain.periods import period_label
-from perfdesk.services.measure_view import MeasureRow
+from perfdesk.services.measures.view import MeasureRow
 from perfdesk.ui.models.grouped_table import GroupedTableModel
 from perfdesk.ui.status_icons import colour_dot
 

@@ -1,0 +1,2 @@
+"""Measures (KPIs): entering figures and benchmarks, links to actions, and what the measure lists
+and editor read."""

@@ -1,0 +1,76 @@
+"""What an operation changed, as one typed description every view reads.
+
+After Anki's `OpChanges`: an operation (an edit, an undo, receiving a bundle,
+restoring a backup) ends with one `Changes`, and each view decides from its
+flags what to redraw, instead of each keeping its own set of table names.
+The table names live here and nowhere else in the window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from perfdesk.store.edits import Edit
+
+# Which tables each area of the data is made of.
+_OUTLINE = frozenset({"plan", "priority", "outcome"})
+_ACTIONS = frozenset({"action", "action_lead", "step", "progress_update"})
+_MEASURES = frozenset({"measure", "measure_value", "benchmark"})
+_LINKS = frozenset({"measure_action"})
+_LEADS = frozenset({"lead", "role_holder"})
+_CONFLICTS = frozenset({"sync_conflict"})
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Which kinds of thing changed. `everything` (a bundle received, a
+    backup restored, a copy refreshed) means every view reloads whole."""
+
+    outline: bool = False  # plans, priorities, outcomes: tabs and headings
+    actions: bool = False  # an action's fields, leads, steps or updates
+    measures: bool = False  # a measure, its figures or benchmarks
+    links: bool = False  # which measures an action is linked to
+    leads: bool = False  # the list of leads (names, roles, holders)
+    conflicts: bool = False  # conflicts waiting to be decided
+    rows_added_or_removed: bool = False  # lists need reloading, not just repainting
+    everything: bool = False
+    # The rows touched, as (table, row id), for views that refresh only those.
+    rows: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+
+    @classmethod
+    def of_edit(cls, edit: Edit) -> Changes:
+        tables = edit.tables
+        return cls(
+            outline=bool(tables & _OUTLINE),
+            actions=bool(tables & _ACTIONS),
+            measures=bool(tables & _MEASURES),
+            links=bool(tables & _LINKS),
+            leads=bool(tables & _LEADS),
+            conflicts=bool(tables & _CONFLICTS),
+            rows_added_or_removed=edit.structural,
+            rows=frozenset((c.table, c.row_id) for c in edit.changes),
+        )
+
+    @classmethod
+    def all(cls) -> Changes:
+        """Anything may have changed: reload every view."""
+        return cls(outline=True, actions=True, measures=True, links=True, leads=True,
+                   conflicts=True, rows_added_or_removed=True, everything=True)
+
+    @property
+    def anything(self) -> bool:
+        return self.everything or bool(self.rows) or self.conflicts
+
+    def rows_of(self, *areas: str) -> frozenset[str]:
+        """Row ids touched in the named areas ("actions", "measures", ...)."""
+        tables: frozenset[str] = frozenset().union(*(_AREAS[a] for a in areas))
+        return frozenset(row for table, row in self.rows if table in tables)
+
+    def touched(self) -> list[tuple[str, str]]:
+        return sorted(self.rows)
+
+
+_AREAS: dict[str, frozenset[str]] = {
+    "outline": _OUTLINE, "actions": _ACTIONS, "measures": _MEASURES, "links": _LINKS,
+    "leads": _LEADS, "conflicts": _CONFLICTS,
+}

@@ -1,5 +1,0 @@
-"""The action editor: one action's details, progress updates, steps and history."""
-
-from perfdesk.ui.editor.action_editor import ActionEditor
-
-__all__ = ["ActionEditor"]

@@ -1,6 +1,0 @@
-"""The measure editor: figures, chart, benchmarks, definition and owner, and
-the actions that serve the measure."""
-
-from perfdesk.ui.measure_editor.measure_editor import MeasureEditor
-
-__all__ = ["MeasureEditor"]

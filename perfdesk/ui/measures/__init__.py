@@ -1,0 +1,1 @@
+"""The measures page, the measure editor and its chart."""
