@@ -15,6 +15,7 @@ from perfdesk.domain.measures import Direction, Frequency, Rag, Unit
 from perfdesk.errors import Conflict, NotFound
 from perfdesk.services.measures import edits as me
 from perfdesk.services.measures import links as ml
+from perfdesk.services.measures.detail import measure_detail, measures_for_action
 from perfdesk.services.measures.view import MeasureRow, measure_rows, measure_series
 from perfdesk.store import queries
 from perfdesk.store.database import Database
@@ -612,29 +613,41 @@ def test_definition_history_keeps_every_wording_newest_first(demo_db: Database) 
 
 # ---------------------------------------------------------------- golden thread
 
+def linked_actions(db: Database, mid: str) -> list[str]:
+    """The actions the measure editor shows as linked (none for a deleted measure)."""
+    with db.read() as session:
+        detail = measure_detail(session, mid, dt.date(2024, 6, 1))
+    return [] if detail is None else [a.ref for a in detail.actions]
+
+
+def linked_measures(db: Database, aid: str, plan: str = CHILDRENS) -> list[str]:
+    """The measures the action editor shows as linked."""
+    with db.read() as session:
+        found, _ = measures_for_action(session, queries.find_plan(session, plan).id, aid)
+    return [m.ref for m in found]
+
+
 def test_link_unlink_and_relink(demo_db: Database) -> None:
     mid, aid = measure_id(demo_db, "CS01"), action_id(demo_db, "1.2")
     done = edit(demo_db, lambda s: ml.link_action(s, mid, aid))
     assert [(c.table, c.kind) for c in done.changes] == [("measure_action", "insert")]
     link_id = done.changes[0].row_id
-    with demo_db.read() as session:
-        assert [a.ref for a in ml.actions_of_measure(session, mid)] == ["1.2"]
-        assert [m.ref for m in ml.measures_of_action(session, aid)] == ["CS01"]
+    assert linked_actions(demo_db, mid) == ["1.2"]
+    assert linked_measures(demo_db, aid) == ["CS01"]
     with pytest.raises(Conflict, match="already linked"), demo_db.write() as session:
         ml.link_action(session, mid, aid)
 
     done = edit(demo_db, lambda s: ml.unlink_action(s, mid, aid))
     assert [(c.kind, c.row_id) for c in done.changes] == [("delete", link_id)]
-    with demo_db.read() as session:
-        assert ml.actions_of_measure(session, mid) == []
-        assert ml.measures_of_action(session, aid) == []
+    assert linked_actions(demo_db, mid) == []
+    assert linked_measures(demo_db, aid) == []
     with pytest.raises(NotFound, match=r"not linked to action 1\.2"), demo_db.write() as session:
         ml.unlink_action(session, mid, aid)
 
     done = edit(demo_db, lambda s: ml.link_action(s, mid, aid))
     assert [(c.kind, c.row_id) for c in done.changes] == [("restore", link_id)]
+    assert linked_actions(demo_db, mid) == ["1.2"]
     with demo_db.read() as session:
-        assert [a.ref for a in ml.actions_of_measure(session, mid)] == ["1.2"]
         links = session.exec(select(MeasureAction).where(
             col(MeasureAction.measure_id) == mid)).all()
     assert [link.id for link in links] == [link_id]
@@ -647,9 +660,8 @@ def test_links_come_back_in_plan_order(demo_db: Database) -> None:
         ml.link_action(session, cs02, a13)
         ml.link_action(session, cs01, a13)
         ml.link_action(session, cs01, a11)
-    with demo_db.read() as session:
-        assert [a.ref for a in ml.actions_of_measure(session, cs01)] == ["1.1", "1.3"]
-        assert [m.ref for m in ml.measures_of_action(session, a13)] == ["CS01", "CS02"]
+    assert linked_actions(demo_db, cs01) == ["1.1", "1.3"]
+    assert linked_measures(demo_db, a13) == ["CS01", "CS02"]
 
 
 def test_an_action_of_another_plan_cannot_be_linked(demo_db: Database) -> None:
@@ -666,9 +678,8 @@ def test_deleted_measures_and_actions_drop_out_of_the_thread(demo_db: Database) 
         ml.link_action(session, mid, aid)
     with demo_db.write() as session:
         session.get(Measure, mid).deleted_at = dt.datetime.now(dt.UTC)  # type: ignore[union-attr]
-    with demo_db.read() as session:
-        assert ml.measures_of_action(session, aid) == []
-        assert ml.actions_of_measure(session, mid) == []
+    assert linked_measures(demo_db, aid) == []
+    assert linked_actions(demo_db, mid) == []
     with pytest.raises(NotFound), demo_db.write() as session:
         ml.link_action(session, mid, aid)
 

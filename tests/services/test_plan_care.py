@@ -266,16 +266,6 @@ def test_generic_undo_of_a_deleted_priority_restores_everything(demo_db: Databas
         assert [p.ref for p in queries.plan_priorities(session, pid)] == ["1", "2", "3", "4"]
 
 
-def test_moving_a_priority_swaps_it_with_its_neighbour(demo_db: Database) -> None:
-    pid, p3 = plan_id(demo_db, CHILDRENS), priority_id(demo_db, CHILDRENS, "3")
-    with demo_db.write() as session:
-        care.move_priority(session, p3, -1)
-    with demo_db.read() as session:
-        assert [p.ref for p in queries.plan_priorities(session, pid)] == ["1", "3", "2", "4"]
-    with pytest.raises(Conflict, match="already first"), demo_db.write() as session:
-        care.move_priority(session, priority_id(demo_db, CHILDRENS, "1"), -1)
-
-
 # --- Outcomes ----------------------------------------------------------------
 
 def test_outcomes_can_be_added_edited_and_deleted(demo_db: Database) -> None:
@@ -403,7 +393,6 @@ def test_every_function_records_its_changes_with_the_author(demo_db: Database) -
         "renumber_actions": renumber_after_moving_1_1,
         "add_priority": lambda s: remember("priority", care.add_priority(s, pid, "New").id),
         "edit_priority": lambda s: care.edit_priority(s, made["priority"], title="Renamed"),
-        "move_priority": lambda s: care.move_priority(s, made["priority"], -1),
         "delete_priority": lambda s: care.delete_priority(s, made["priority"]),
         "add_outcome": lambda s: remember("outcome", care.add_outcome(s, pid, None, "Good").id),
         "edit_outcome": lambda s: care.edit_outcome(s, made["outcome"], "Better"),

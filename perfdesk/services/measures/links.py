@@ -9,8 +9,7 @@ from sqlmodel import Session, select
 from perfdesk.errors import Conflict, NotFound
 from perfdesk.services.edit_guards import live_row
 from perfdesk.services.measures.edits import measure
-from perfdesk.store import queries
-from perfdesk.store.schema import Action, Measure, MeasureAction, utc_now
+from perfdesk.store.schema import Action, MeasureAction, utc_now
 
 
 def _links(session: Session, measure_id: str, action_id: str) -> list[MeasureAction]:
@@ -50,21 +49,3 @@ def unlink_action(session: Session, measure_id: str, action_id: str) -> None:
         raise NotFound(f"{row.ref} is not linked to {name} (perhaps unlinked in another window).")
     for link in live:
         link.deleted_at = utc_now()
-
-
-def measures_of_action(session: Session, action_id: str) -> list[Measure]:
-    """The live measures a live action is linked to, in plan order."""
-    action = session.get(Action, action_id)
-    if action is None or action.deleted_at is not None:
-        return []
-    links = queries.live(session, MeasureAction, MeasureAction.action_id == action_id)
-    found = {link.measure_id for link in links}
-    return [m for m in queries.plan_measures(session, action.plan_id) if m.id in found]
-
-
-def actions_of_measure(session: Session, measure_id: str) -> list[Action]:
-    """The live actions linked to a live measure, in plan order."""
-    found = session.get(Measure, measure_id)
-    if found is None or found.deleted_at is not None:
-        return []
-    return queries.actions_by_measure(session, [measure_id]).get(measure_id, [])

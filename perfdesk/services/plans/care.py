@@ -254,22 +254,6 @@ def delete_priority(session: Session, priority_id: str) -> list[str]:
     return [a.id for a in actions]
 
 
-def move_priority(session: Session, priority_id: str, offset: int) -> None:
-    """Up (negative) or down (positive) among the plan's priorities."""
-    priority = live_row(session, Priority, priority_id, "priority")
-    priorities = list(queries.plan_priorities(session, priority.plan_id))
-    here = priorities.index(priority)
-    there = here + offset
-    if not 0 <= there < len(priorities):
-        raise Conflict(f"Priority {priority.ref} is already {'first' if offset < 0 else 'last'}.")
-    orders = [p.display_order for p in priorities]
-    if len(set(orders)) < len(orders):
-        orders = list(range(len(priorities)))
-    priorities.insert(there, priorities.pop(here))
-    for order, row in zip(orders, priorities, strict=True):
-        row.display_order = order
-
-
 # --- Outcomes ----------------------------------------------------------------
 
 def _statement(text: str) -> str:
