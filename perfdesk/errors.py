@@ -64,3 +64,13 @@ class ValidationFailed(PerfDeskError):
             f"{source}: refused, {count} problem{'s' if count != 1 else ''}; "
             f"nothing was changed.\n{lines}"
         )
+
+
+class Cancelled(PerfDeskError):
+    """Long work stopped at the user's request, before it committed: nothing changed.
+
+    Raised from a progress callback while the work's transaction is still
+    open, so the transaction rolls back."""
+
+    def __init__(self, what: str = "The work") -> None:
+        super().__init__(f"{what} was cancelled; nothing was changed.")

@@ -1,0 +1,94 @@
+"""The one progress dialog every long operation shows: what it is doing, how
+far it has got (a bar and "12,400 of 50,000"), and Cancel where cancelling
+is safe. It is shown only when the work takes longer than a moment, and it
+does not block the window unless the work replaces the whole file: the plans
+can still be read while, say, a bundle is received."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+SHOW_AFTER_MS = 300  # quick work finishes before any dialog flashes up
+
+
+class ProgressDialog(QDialog):
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("PerfDesk")
+        self.setAccessibleName("Progress")
+        self.what = QLabel()
+        self.what.setWordWrap(True)
+        self.what.setMinimumWidth(360)
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(False)
+        self.count = QLabel()
+        self.count.setAccessibleName("How far")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop; nothing is changed")
+        self.cancel_button.clicked.connect(self._cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.what)
+        layout.addWidget(self.bar)
+        row = QHBoxLayout()
+        row.addWidget(self.count, 1)
+        row.addWidget(self.cancel_button)
+        layout.addLayout(row)
+        self._show_timer = QTimer(self)
+        self._show_timer.setSingleShot(True)
+        self._show_timer.timeout.connect(self.show)
+        self.cancellable = False
+
+    def start(self, text: str, *, cancellable: bool, blocks_window: bool) -> None:
+        """Begin showing `text` for a new piece of work (shown after a moment)."""
+        self.setWindowModality(Qt.WindowModality.WindowModal if blocks_window
+                               else Qt.WindowModality.NonModal)
+        self.cancellable = cancellable
+        self.what.setText(text)
+        self.count.setText("")
+        self.bar.setRange(0, 0)  # busy until the first count arrives
+        self.cancel_button.setVisible(cancellable)
+        self.cancel_button.setEnabled(cancellable)
+        self.cancel_button.setText("Cancel")
+        self._show_timer.start(SHOW_AFTER_MS)
+
+    def step(self, done: int, total: int, text: str) -> None:
+        """How far the work has got; `total` 0: not known yet."""
+        if text:
+            self.what.setText(text)
+        if total > 0:
+            self.bar.setRange(0, total)
+            self.bar.setValue(min(done, total))
+            self.count.setText(f"{done:,} of {total:,}")
+
+    def finish(self) -> None:
+        self._show_timer.stop()
+        self.hide()
+
+    def _cancel(self) -> None:
+        if not self.cancellable:
+            return
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setText("Cancelling…")
+        self.cancel_requested.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:  # Escape cancels, never just hides the dialog
+            self._cancel()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        event.ignore()  # the dialog goes when the work ends
+        self._cancel()

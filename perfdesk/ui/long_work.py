@@ -1,0 +1,160 @@
+"""Long work off the GUI thread, for `Operations.run_long` (the only caller).
+
+The work runs in a `QThreadPool` worker. It gets a `Progress` to report how
+far it has got; services take it as their `progress(done, total)` callback.
+The progress is passed to the window through a `QObject` living in the GUI
+thread (queued signals), at most every 50 ms, so the window keeps painting,
+ticking and answering. Meanwhile the caller waits in a local event loop, as
+a modal dialog's `exec()` does, so a command reads top to bottom.
+
+Cancelling only sets a flag: the work's next `progress(...)` call raises
+`Cancelled`. Services call `progress` only while their transaction is open
+(or before they replace a file), so a cancel rolls the transaction back and
+nothing changes.
+
+Each worker opens its own sessions: a `Database` makes a new session for
+every `read()`/`write()`, and the SQLite engine's pool hands connections to
+any thread (`check_same_thread=False`, one connection per session at a
+time), so the window's reads and the worker's transaction never share one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QWidget
+
+from perfdesk.errors import Cancelled
+from perfdesk.ui.dialogs.progress_dialog import ProgressDialog
+
+log = logging.getLogger(__name__)
+EVERY_S = 0.05  # the most often progress is passed to the window
+
+
+class Progress:
+    """What the work calls: `progress(done, total)` (a service's callback),
+    `progress.say(text)` to say what it is doing now, `progress.check()`
+    between steps. Each raises `Cancelled` once Cancel has been pressed."""
+
+    def __init__(self, bridge: _Bridge, what: str, cancellable: bool) -> None:
+        self._bridge = bridge
+        self._what = what
+        self._text = ""
+        self.cancellable = cancellable
+        self._cancel = threading.Event()
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        self.check()
+        now = time.monotonic()
+        if now - self._last >= EVERY_S or done >= total:
+            self._last = now
+            self._bridge.progressed.emit(done, total, self._text)
+
+    def say(self, text: str) -> None:
+        self.check()
+        self._text = text
+        self._bridge.progressed.emit(0, 0, text)
+
+    def check(self) -> None:
+        if self.cancellable and self._cancel.is_set():
+            raise Cancelled(self._what)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+class _Bridge(QObject):
+    """Lives in the GUI thread: signals emitted by the worker arrive queued."""
+
+    progressed = Signal(int, int, str)
+    finished = Signal()
+
+
+@dataclass
+class Outcome:
+    value: Any = None
+    error: BaseException | None = None
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[Progress], Any], progress: Progress,
+                 outcome: Outcome, bridge: _Bridge) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # Python keeps it until the caller is done
+        self.work, self.progress, self.outcome, self.bridge = work, progress, outcome, bridge
+
+    def run(self) -> None:
+        try:
+            self.outcome.value = self.work(self.progress)
+        except BaseException as exc:  # handed to the GUI thread, which decides
+            self.outcome.error = exc
+        finally:
+            self.bridge.finished.emit()
+
+
+class LongWork(QObject):
+    """Runs one piece of long work at a time, behind the shared dialog."""
+
+    started = Signal(str)  # the label of the work begun
+    ended = Signal()
+
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self._window = parent
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._dialog: ProgressDialog | None = None
+        self.label = ""  # what runs now ("" when nothing does)
+        self.writes = False  # whether it changes the database (edits wait for it)
+
+    @property
+    def dialog(self) -> ProgressDialog:
+        if self._dialog is None:
+            self._dialog = ProgressDialog(self._window)
+        return self._dialog
+
+    def run(self, label: str, text: str, work: Callable[[Progress], Any], *,
+            cancellable: bool, blocks_window: bool, writes: bool) -> Outcome:
+        """Run `work(progress)` in a worker, waiting in a local event loop
+        (the window keeps going); the caller must check `label` is empty."""
+        bridge = _Bridge()
+        progress = Progress(bridge, label, cancellable)
+        outcome = Outcome()
+        dialog = self.dialog
+        loop = QEventLoop()
+        queued = Qt.ConnectionType.QueuedConnection
+        bridge.progressed.connect(dialog.step, queued)
+        bridge.finished.connect(loop.quit, queued)
+        dialog.cancel_requested.connect(progress.cancel)
+        self.label, self.writes = label, writes
+        self.started.emit(label)
+        dialog.start(text, cancellable=cancellable, blocks_window=blocks_window)
+        job = _Job(work, progress, outcome, bridge)
+        began = time.perf_counter()
+        try:
+            self.pool.start(job)
+            loop.exec()
+            self.pool.waitForDone()  # the job has returned; let its thread settle
+        finally:
+            dialog.cancel_requested.disconnect(progress.cancel)
+            dialog.finish()
+            self.label, self.writes = "", False
+            self.ended.emit()
+        log.info("%s: %.2f s in a worker%s", label, time.perf_counter() - began,
+                 " (cancelled)" if isinstance(outcome.error, Cancelled) else "")
+        return outcome
+
+    def wait(self) -> None:
+        """Let running work end (the window is closing)."""
+        self.pool.waitForDone()
