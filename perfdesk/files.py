@@ -18,7 +18,7 @@ from typing import BinaryIO
 from perfdesk.errors import PerfDeskError
 
 
-def write_atomically(path: Path, write: Callable[[BinaryIO], None], *,
+def write_atomically(path: Path, write: Callable[[BinaryIO], object], *,
                      when_busy: str = "") -> Path:
     """`write(handle)` fills a temporary file beside `path`, which then
     replaces `path` in one step. On any failure the temporary file is gone

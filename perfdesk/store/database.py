@@ -104,7 +104,7 @@ class Database:
     def close(self) -> None:
         self.engine.dispose()
         if self.cleanup is not None:
-            self.cleanup, cleanup = None, self.cleanup
+            cleanup, self.cleanup = self.cleanup, None
             cleanup()
 
 

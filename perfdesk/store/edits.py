@@ -25,7 +25,7 @@ from perfdesk.store.schema import SYNCED_TABLES, ProgressUpdate, Synced, utc_now
 from perfdesk.store.values import column_value, same_value
 
 T = TypeVar("T")
-TABLES: dict[str, type[Synced]] = {t.__tablename__: t for t in SYNCED_TABLES}  # type: ignore[misc]
+TABLES: dict[str, type[Synced]] = {t.__tablename__: t for t in SYNCED_TABLES}
 UNDONE_REASON = "Undone"
 
 

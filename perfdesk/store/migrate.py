@@ -50,6 +50,7 @@ def upgrade(engine: Engine) -> None:
     log.info("migrating database to %s", head_revision())
     with engine.connect() as connection:
         raw = connection.connection.driver_connection
+        assert raw is not None  # an open pool connection always has its sqlite3 one
         raw.execute("PRAGMA foreign_keys = OFF")
         try:
             with connection.begin():

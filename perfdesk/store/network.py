@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 _NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "afs",
@@ -33,6 +34,8 @@ def _mount_type(path: Path) -> str:
 
 
 def _windows_network_drive(path: Path) -> bool:  # pragma: no cover - Windows only
+    if sys.platform != "win32":  # the caller asks only on Windows; this tells mypy
+        return False
     import ctypes
 
     drive = Path(path.resolve().anchor)

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from perfdesk.domain.text import name_key
@@ -30,7 +31,7 @@ from perfdesk.store.schema import (
 S = TypeVar("S", bound=Synced)
 
 
-def live(session: Session, table: type[S], *where: object) -> Sequence[S]:
+def live(session: Session, table: type[S], *where: ColumnElement[bool] | bool) -> Sequence[S]:
     """Rows of a table that are not tombstoned."""
     query = select(table).where(col(table.deleted_at).is_(None), *where)
     return session.exec(query).all()

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlmodel import Field, SQLModel
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 
 def new_id() -> str:
@@ -24,6 +28,10 @@ def utc_now() -> dt.datetime:
 
 class Synced(SQLModel):
     """Columns every row that can travel between databases has."""
+
+    if TYPE_CHECKING:  # what SQLModel sets on each table class, typed for mypy
+        __table__: ClassVar[sa.Table]
+        __tablename__: ClassVar[str]
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     version: int = Field(default=1)

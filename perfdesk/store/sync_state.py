@@ -3,14 +3,16 @@ ended, which incoming changes it has already seen, and the exchange log."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, literal_column
-from sqlmodel import Session, select
+from typing import Any
+
+from sqlalchemy import ColumnClause, func, literal_column
+from sqlmodel import Session, col, select
 
 from perfdesk.store.schema import Change, DatabaseInfo, SyncExchange, SyncSeen, SyncState
 
 SENT_THROUGH = "sent_through"  # the change table's rowid the last bundle went up to
 MASTER = "master"  # the identity of the master this file is a copy of
-change_rowid = literal_column("change.rowid")
+change_rowid: ColumnClause[Any] = literal_column("change.rowid")
 
 
 def get(session: Session, key: str, default: str = "") -> str:
@@ -73,9 +75,9 @@ def known_change_ids(session: Session, ids: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        found.update(session.exec(select(Change.id).where(Change.id.in_(chunk))).all())  # type: ignore[attr-defined]
+        found.update(session.exec(select(Change.id).where(col(Change.id).in_(chunk))).all())
         found.update(session.exec(
-            select(SyncSeen.change_id).where(SyncSeen.change_id.in_(chunk))  # type: ignore[attr-defined]
+            select(SyncSeen.change_id).where(col(SyncSeen.change_id).in_(chunk))
         ).all())
     return found
 
@@ -87,4 +89,4 @@ def held_or_seen(session: Session) -> set[str]:
 
 
 def exchanges(session: Session) -> list[SyncExchange]:
-    return list(session.exec(select(SyncExchange).order_by(SyncExchange.at.desc())).all())  # type: ignore[attr-defined]
+    return list(session.exec(select(SyncExchange).order_by(col(SyncExchange.at).desc())).all())

@@ -51,9 +51,9 @@ def column_value(model: type[Synced], field: str, text: str | None) -> Any:
 
 @functools.cache  # a bundle asks this for every field of every change
 def column_kind(model: type[Synced], field: str) -> type:
-    column_type = model.__table__.c[field].type  # type: ignore[attr-defined]
+    column_type = model.__table__.c[field].type
     if isinstance(column_type, sa.TypeDecorator):
-        column_type = column_type.impl
+        column_type = column_type.impl_instance
     if isinstance(column_type, sa.DateTime):  # sqlmodel's UTCDateTime names no python_type
         return dt.datetime
     try:
