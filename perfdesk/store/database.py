@@ -25,7 +25,6 @@ from sqlmodel import Session, select
 from perfdesk import __version__
 from perfdesk.clock import Clock, system_clock
 from perfdesk.errors import (
-    DatabaseBusy,
     DatabaseMissing,
     DatabaseReadOnly,
     DatabaseTooNew,
@@ -42,6 +41,7 @@ from perfdesk.store.engine import (
 )
 from perfdesk.store.network import is_network_path
 from perfdesk.store.schema import DatabaseInfo
+from perfdesk.store.sqlite_errors import translate
 from perfdesk.store.sqlite_files import SQLITE_HEADER, copy_from_uri
 
 log = logging.getLogger(__name__)
@@ -106,31 +106,6 @@ class Database:
         if self.cleanup is not None:
             cleanup, self.cleanup = self.cleanup, None
             cleanup()
-
-
-def translate(exc: BaseException, location: str) -> PerfDeskError | BaseException:
-    """A known SQLite failure as a plain message; anything else unchanged."""
-    text = str(getattr(exc, "orig", exc)).lower()
-    if "locked" in text or "busy" in text:
-        return DatabaseBusy(
-            f"{location} is in use by another PerfDesk (it stayed locked); "
-            "nothing was changed. Try again in a moment."
-        )
-    if "readonly" in text or "read-only" in text:
-        return DatabaseReadOnly(f"{location} can only be read; nothing was changed.")
-    if "disk is full" in text or "disk i/o" in text:
-        return StorageFailure(f"{location}: the disk is full or failing; nothing was changed.")
-    if "not a database" in text or "malformed" in text:
-        return NotPerfDeskDatabase(
-            f"{location} is damaged or is not a PerfDesk database ({text}); nothing was "
-            f"changed. Restore a backup (`perfdesk backups --db {location}`) or use another file."
-        )
-    if "unable to open" in text:
-        return StorageFailure(
-            f"{location} cannot be opened (its folder is missing, or this computer does not "
-            "let PerfDesk read it); nothing was changed. Check the path."
-        )
-    return exc
 
 
 def open_database(

@@ -40,6 +40,7 @@ from perfdesk.store.backup import (
     usable_backups,
 )
 from perfdesk.store.backup_check import BackupCheck, BackupUnusable, check_backup
+from perfdesk.store.sqlite_errors import is_busy
 from perfdesk.store.sqlite_files import (
     SIDECARS,
     SQLITE_HEADER,
@@ -239,7 +240,7 @@ def inspect_live(db_path: Path) -> LiveDatabase:
     try:
         return _inspect_open(db_path, conn)
     except sqlite3.OperationalError as exc:  # not damage: the file stays as it is
-        if "locked" in str(exc) or "busy" in str(exc):
+        if is_busy(exc):
             raise DatabaseBusy(f"{db_path} is in use by another program ({exc}); close it "
                                "there and try again. Nothing was changed.") from exc
         raise StorageFailure(f"{db_path} cannot be read ({exc}); nothing was changed.") from exc

@@ -22,6 +22,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from perfdesk.errors import DatabaseBusy, StorageFailure
+from perfdesk.store.sqlite_errors import translate
 
 log = logging.getLogger(__name__)
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -106,8 +107,6 @@ def make_self_contained(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        from perfdesk.store.database import translate
-
         error = translate(exc, str(path))
         raise (error if error is not exc else
                StorageFailure(f"{path} could not be finished: {exc}.")) from exc
@@ -160,8 +159,6 @@ def copy_database(source_path: Path, dest_path: Path, *, source_read_only: bool 
     try:
         copy_from_uri(f"{Path(source_path).resolve().as_uri()}{mode}", dest_path)
     except sqlite3.Error as exc:
-        from perfdesk.store.database import translate
-
         error = translate(exc, str(dest_path))
         if error is exc:
             error = StorageFailure(f"{source_path} could not be copied to {dest_path}: {exc}.")
