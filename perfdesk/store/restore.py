@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import sqlite3
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,7 +93,8 @@ def own_identity(db_path: Path) -> str:
 
 
 def restore(db_path: Path, backup_path: Path, now: dt.datetime, *,
-            identity: Identity = Identity.REFUSE, author: str = "") -> Path:
+            identity: Identity = Identity.REFUSE, author: str = "",
+            progress: Callable[[int, int], None] | None = None) -> Path:
     """Put a backup's contents into the database; return the backup of the
     state it replaced ("before-restore"), which restoring undoes this - or,
     when the database was damaged, the copy of the damaged file that was
@@ -121,7 +123,15 @@ def restore(db_path: Path, backup_path: Path, now: dt.datetime, *,
     `<stem>-backups/<stem>-damaged-<stamp>.sqlite`, which is never thinned;
     then its stale -wal/-shm/-journal are removed and the checked copy is
     renamed over it (os.replace), so the database's name always holds either
-    the damaged file or the restored one."""
+    the damaged file or the restored one.
+
+    `progress(step, 3)` is called only before the database is touched: one
+    that raises (a cancel) changes nothing."""
+
+    def step(done: int) -> None:
+        if progress is not None:
+            progress(done, 3)
+
     backup_path, db_path = Path(backup_path), Path(db_path)
     if not db_path.is_file():
         raise NotFound(f"No database at {db_path} to restore into; nothing was changed.")
@@ -132,6 +142,7 @@ def restore(db_path: Path, backup_path: Path, now: dt.datetime, *,
     check = check_backup(backup_path)
     if not check.ok:
         raise check.refusal()
+    step(1)
     live = inspect_live(db_path)  # refuses another application's file, or a newer PerfDesk's
     own = live.identity
     if not own and live.damaged:
@@ -148,6 +159,7 @@ def restore(db_path: Path, backup_path: Path, now: dt.datetime, *,
     staged = temporary_beside(db_path, "restore")
     try:
         copy_database(backup_path, staged, source_read_only=True)
+        step(2)
         try:
             _upgrade(staged)
         except (sqlite3.Error, PerfDeskError, KeyError, ValueError) as exc:
@@ -161,6 +173,7 @@ def restore(db_path: Path, backup_path: Path, now: dt.datetime, *,
         if not staged_check.ok:
             raise BackupUnusable(f"{backup_path} cannot be restored: once copied, "
                                  f"{staged_check.problem}; nothing was changed.")
+        step(3)  # the last moment to stop: from here the database is replaced
         if live.damaged:
             before = _replace_damaged(db_path, staged, now)
         else:

@@ -6,6 +6,7 @@ twice adds nothing the second time."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -144,14 +145,20 @@ def _measure_item(
     return ReturnItem(where, ref, what, flag, row, period, replaces)
 
 
-def apply_return(session: Session, preview: ReturnPreview, confirm_unassigned: bool) -> int:
+def apply_return(session: Session, preview: ReturnPreview, confirm_unassigned: bool,
+                 progress: Callable[[int, int], None] | None = None) -> int:
     """Add what the return asks for, authored by its lead, in the caller's
     transaction. The preview is worked out again first, so anything added
-    or deleted since it was shown is respected. Returns how many were added."""
+    or deleted since it was shown is respected. Returns how many were added.
+    `progress(done, total)` is called inside the transaction (a cancel rolls
+    it back)."""
     fresh = check_return(session, preview.doc)
     author = preview.doc.lead
     added = 0
-    for item in fresh.to_add(confirm_unassigned):
+    wanted = fresh.to_add(confirm_unassigned)
+    for item in wanted:
+        if progress is not None:
+            progress(added, len(wanted))
         row = item.row
         if isinstance(row, ActionReturn):
             action_edits.add_update(

@@ -14,6 +14,7 @@ import logging
 import os
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,8 @@ def publish(db: Database, out: Path, author: str | None = None) -> Path:
 
 
 def refresh(db_path: Path, master: Path, author: str = "", *,
-            clock: Clock = system_clock) -> RefreshResult:
+            clock: Clock = system_clock,
+            progress: Callable[[int, int], None] | None = None) -> RefreshResult:
     """Make the laptop database at `db_path` the master's plans plus its own
     changes the master has not got (creating it from the master when it does
     not exist yet). The laptop is backed up first.
@@ -81,7 +83,15 @@ def refresh(db_path: Path, master: Path, author: str = "", *,
     while the old file is folded into one self-contained file (no -wal) and
     held with an exclusive lock. Stopped at any point, the laptop is either
     the old file, whole and untouched, or the new one, whole; a temporary
-    file left by a stopped refresh is cleared away by the next."""
+    file left by a stopped refresh is cleared away by the next.
+
+    `progress(step, 4)` is called only before the old file is replaced: one
+    that raises (a cancel) leaves the laptop as it was."""
+
+    def step(done: int) -> None:
+        if progress is not None:
+            progress(done, 4)
+
     master, db_path = Path(master), Path(db_path)
     if not master.is_file():
         raise PerfDeskError(f"No master file at {master}; nothing was changed.")
@@ -92,8 +102,10 @@ def refresh(db_path: Path, master: Path, author: str = "", *,
     with tempfile.TemporaryDirectory(prefix="perfdesk-refresh-") as scratch:
         source = restore.checked_source(master, Path(scratch))
         try:
+            step(1)
             if not db_path.exists():
                 _build(staged, source, new_id(), author, master.name, clock)
+                step(4)
                 for sidecar in ("-wal", "-shm", "-journal"):  # of no file: stale
                     db_path.with_name(db_path.name + sidecar).unlink(missing_ok=True)
                 os.replace(staged, db_path)
@@ -115,8 +127,11 @@ def refresh(db_path: Path, master: Path, author: str = "", *,
                     mark = _history_mark(session)
             finally:
                 laptop.close()
+            step(2)
             backup.backup(db_path, "before-refresh", clock())
+            step(3)
             _build(staged, source, own, author, master.name, clock, log_rows, kept)
+            step(4)
             with sqlite_files.held_alone(db_path) as old:
                 if _history_mark(old) != mark:
                     raise DatabaseBusy(

@@ -118,7 +118,8 @@ def receive(
     receive is refused (ValidationFailed naming the bundle and the rule) and
     nothing changes. A backup of the state before is taken only when
     something is about to change: not for a refused receive, nor for
-    bundles already received."""
+    bundles already received. `progress(done, total)` is called only before
+    the transaction commits: one that raises (a cancel) changes nothing."""
     bundles = read_bundles(paths)
     with db.read() as session:
         family = sync_state.family(session)
@@ -153,6 +154,8 @@ def receive(
             tallies.append(tally)
             outcomes.append(BundleOutcome(bundle.source, bundle.author, bundle.database_name,
                                           len(bundle.changes), len(fresh), tally))
+        if progress is not None:  # the last call: only while the transaction is open
+            progress(total, total)
         if all(outcome.new == 0 for outcome in outcomes):
             session.rollback()  # received before: nothing to record, no backup
         else:
@@ -170,8 +173,6 @@ def receive(
             _keep_the_rules(session, bundles)
             if backup_inside:
                 backup_before(db, "before-receive")
-    if progress is not None:
-        progress(total, total)
     report = ReceiveReport(outcomes)
     log.info("received %d bundle(s): %d applied, %d conflict(s)", len(bundles), report.applied,
              len(report.conflicts))

@@ -5,6 +5,7 @@ how far it has sent, so the next bundle starts after this one."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,11 +54,14 @@ def unsent_on_a_copy(session: Session) -> int | None:
 
 
 def send(
-    db: Database, out: Path, author: str | None = None, everything: bool = False
+    db: Database, out: Path, author: str | None = None, everything: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SendResult:
     """Write the changes made here since the last bundle (`everything`: since
     the start, for a bundle that went astray; the master ignores what it has).
-    Refused, writing nothing, when there is nothing to send."""
+    Refused, writing nothing, when there is nothing to send. `progress(done,
+    total)` is called only before the bundle is written: one that raises (a
+    cancel) leaves no file and changes nothing."""
     who = db.author if author is None else author
     with db.read() as session:
         own = sync_state.own_id(session)
@@ -67,11 +71,17 @@ def send(
         raise PerfDeskError("Nothing to send: no changes have been made here since the last "
                             "bundle. If a bundle went astray, send everything made here "
                             "again; the master ignores what it already has.")
+    changes = []
+    for number, (_, change) in enumerate(rows):
+        if progress is not None and number % 1000 == 0:
+            progress(number, len(rows))
+        changes.append(travelling(change))
+    if progress is not None:
+        progress(len(rows), len(rows))
     bundle = Bundle(
         bundle_id=new_id(), created_at=utc_now().isoformat(), author=who, database_id=own,
         database_name=db.path.name if db.path else db.location, schema=migrate.head_revision(),
-        perfdesk_version=__version__, changes=tuple(travelling(c) for _, c in rows),
-        family=family,
+        perfdesk_version=__version__, changes=tuple(changes), family=family,
     )
     write_bundle(bundle, out)
     with db.write(who, record=False) as session:

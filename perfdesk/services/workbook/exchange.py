@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlmodel import Session
@@ -23,9 +24,13 @@ def same_name_plans(session: Session, doc: PlanDocument) -> list[Plan]:
     return [p for p in queries.plans(session) if name_key(p.short_name) == key]
 
 
-def add_document(session: Session, doc: PlanDocument, source: str, replace: bool) -> Plan:
+def add_document(session: Session, doc: PlanDocument, source: str, replace: bool,
+                 progress: Callable[[int, int], None] | None = None) -> Plan:
     """Save a checked plan document in the caller's transaction. A plan with
-    the same short name is refused unless `replace`, which tombstones it."""
+    the same short name is refused unless `replace`, which tombstones it.
+    `progress(done, 2)` is called inside the transaction (a cancel rolls it back)."""
+    if progress is not None:
+        progress(0, 2)
     existing = same_name_plans(session, doc)
     if existing and not replace:
         raise Conflict(
@@ -34,7 +39,11 @@ def add_document(session: Session, doc: PlanDocument, source: str, replace: bool
         )
     for old in existing:
         tombstone_plan(session, old)
-    return save_document(session, doc)
+    plan = save_document(session, doc)
+    if progress is not None:
+        session.flush()
+        progress(2, 2)
+    return plan
 
 
 def backup_before(db: Database, reason: str) -> None:
