@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from perfdesk import __version__
+from perfdesk import __version__, presentation
 from perfdesk.cli import actions as cli_actions
 from perfdesk.cli import backup as cli_backup
 from perfdesk.cli import returns as cli_returns
@@ -296,8 +296,8 @@ def _measures(db, args) -> int:  # type: ignore[no-untyped-def]
         latest = "—" if m.latest is None else f"{m.latest:g} ({m.latest_period})"
         target = "—" if m.target is None else f"{m.target:g}"
         trend = m.direction.value if m.direction else ""
-        print(f"{m.ref:7} {m.rag.symbol} {m.rag.label:5} latest {latest:18} target {target:8} "
-              f"{trend:10} {m.indicator}")
+        print(f"{m.ref:7} {presentation.symbol(m.rag)} {m.rag.label:5} latest {latest:18} "
+              f"target {target:8} {trend:10} {m.indicator}")
     return EXIT_OK
 
 

@@ -33,15 +33,17 @@ class Frequency(Enum):
 
 
 class Rag(Enum):
-    GREEN = ("Green", "#2e7d32", "●")
-    AMBER = ("Amber", "#e0a000", "◆")
-    RED = ("Red", "#c62828", "▼")  # as "Off track": one shape, one meaning
-    GREY = ("Grey", "#8a8f98", "–")
+    """A measure against its target. How each is shown, its colour and
+    symbol, is in `perfdesk.presentation`."""
 
-    def __init__(self, label: str, colour: str, symbol: str) -> None:
-        self.label = label
-        self.colour = colour
-        self.symbol = symbol
+    GREEN = "Green"
+    AMBER = "Amber"
+    RED = "Red"
+    GREY = "Grey"
+
+    @property
+    def label(self) -> str:
+        return str(self.value)
 
 
 class Direction(Enum):
@@ -57,12 +59,9 @@ def parse_enum(kind: type[E], text: str) -> E:
     """An enum member from its value, ignoring case and spacing."""
     key = " ".join(str(text).split()).casefold()
     for member in kind:
-        value = member.value[0] if isinstance(member.value, tuple) else member.value
-        if str(value).casefold() == key:
+        if str(member.value).casefold() == key:
             return member
-    options = ", ".join(
-        str(m.value[0] if isinstance(m.value, tuple) else m.value) for m in kind
-    )
+    options = ", ".join(str(m.value) for m in kind)
     raise ValueError(f"unknown {kind.__name__.lower()} {text!r} (expected one of: {options})")
 
 

@@ -7,20 +7,19 @@ from enum import Enum
 
 
 class Status(Enum):
-    """An action's status. Each has a label, a colour and a symbol, so it never
-    relies on colour alone."""
+    """An action's status, by its label (the stored form). How each is shown,
+    its colour and symbol, is in `perfdesk.presentation`."""
 
-    NOT_STARTED = ("Not started", "#8a8f98", "○")
-    ON_TRACK = ("On track", "#2e7d32", "▲")
-    AT_RISK = ("At risk", "#e0a000", "◆")
-    OFF_TRACK = ("Off track", "#c62828", "▼")
-    COMPLETE = ("Complete", "#1565c0", "✓")
-    CLOSED = ("Closed", "#37474f", "■")
+    NOT_STARTED = "Not started"
+    ON_TRACK = "On track"
+    AT_RISK = "At risk"
+    OFF_TRACK = "Off track"
+    COMPLETE = "Complete"
+    CLOSED = "Closed"
 
-    def __init__(self, label: str, colour: str, symbol: str) -> None:
-        self.label = label
-        self.colour = colour
-        self.symbol = symbol
+    @property
+    def label(self) -> str:
+        return str(self.value)
 
     @property
     def is_finished(self) -> bool:

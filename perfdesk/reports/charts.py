@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
+from perfdesk import presentation
 from perfdesk.domain.status import Status
 from perfdesk.services.pack.model import QuarterCount, TrendPoint
 
@@ -85,7 +86,7 @@ def status_bar(
             continue
         w = width * n / total
         drawing.add(
-            Rect(x, 0, w, height, fillColor=colors.HexColor(status.colour),
+            Rect(x, 0, w, height, fillColor=colors.HexColor(presentation.colour(status)),
                  strokeColor=colors.white, strokeWidth=0.5)
         )
         x += w
@@ -115,7 +116,7 @@ def quarter_bars(
                 continue
             h = plot_h * count / biggest
             drawing.add(
-                Rect(x, y, bar_w, h, fillColor=colors.HexColor(status.colour),
+                Rect(x, y, bar_w, h, fillColor=colors.HexColor(presentation.colour(status)),
                      strokeColor=colors.white, strokeWidth=0.5)
             )
             y += h

@@ -18,6 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 
+from perfdesk import presentation
 from perfdesk.domain.measures import Rag
 from perfdesk.domain.status import Status
 from perfdesk.paths import resources_dir
@@ -83,20 +84,26 @@ def short_date(day: dt.date | None) -> str:
     return f"{day.day} {day:%b %Y}" if day else ""
 
 
+def _mark(shown: Status | Rag, size: int | None = None) -> str:
+    """The symbol in its colour."""
+    sized = f' size="{size}"' if size else ""
+    return f'<font color="{presentation.colour(shown)}"{sized}>{presentation.symbol(shown)}</font>'
+
+
 def status_markup(status: Status, bold: bool = False) -> str:
     """A status as symbol + word, the symbol in the status colour, so it
     reads in black and white."""
     word = f"<b>{status.label}</b>" if bold else status.label
-    return f'<font color="{status.colour}">{status.symbol}</font>\u00a0{word}'
+    return f"{_mark(status)}\u00a0{word}"
 
 
 def status_heading(status: Status) -> str:
     """A column heading: the symbol above the word."""
-    return f'<font color="{status.colour}" size="10">{status.symbol}</font><br/>{status.label}'
+    return f"{_mark(status, size=10)}<br/>{status.label}"
 
 
 def rag_markup(rag: Rag) -> str:
-    return f'<font color="{rag.colour}">{rag.symbol}</font>\u00a0{rag.label}'
+    return f"{_mark(rag)}\u00a0{rag.label}"
 
 
 @dataclass(frozen=True)

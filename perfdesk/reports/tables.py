@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
 
+from perfdesk import presentation
 from perfdesk.domain.measures import DIRECTION_TEXT, Unit, format_value
 from perfdesk.domain.periods import period_label
 from perfdesk.domain.status import Status
@@ -278,7 +279,7 @@ def _measure_row(m: PackMeasure, st: Styles) -> list[Flowable]:
     ]
     trend: Flowable
     if m.trend:
-        trend = sparkline(m.trend, m.target, m.rag.colour, width=70, height=30)
+        trend = sparkline(m.trend, m.target, presentation.colour(m.rag), width=70, height=30)
     else:
         trend = Cell(_muted("No figures yet"), st.cell)
     return [

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
 
+from perfdesk import presentation
 from perfdesk.domain.status import Status
 
 _DOTS: dict[str, QPixmap] = {}
@@ -13,7 +14,7 @@ _DOTS: dict[str, QPixmap] = {}
 
 def status_dot(status: Status) -> QPixmap:
     """A small round swatch of the status colour, beside its symbol and word."""
-    return colour_dot(status.colour)
+    return colour_dot(presentation.colour(status))
 
 
 def colour_dot(colour: str) -> QPixmap:

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
+from perfdesk import presentation
 from perfdesk.domain.status import Status
 from perfdesk.services.actions import edits as action_edits
 from perfdesk.store import queries
@@ -296,7 +297,7 @@ def test_status_is_shown_by_symbol_and_word_not_colour_alone(open_window, demo_d
     status = index.siblingAtColumn(Column.STATUS)
     text = status.data(Qt.ItemDataRole.DisplayRole)
     row = tab.model.row_at(index)
-    assert text == f"{row.status.symbol} {row.status.label}"
+    assert text == presentation.badge(row.status)
 
 
 def test_move_and_renumber_from_the_plan_menu(open_window, demo_db, monkeypatch) -> None:

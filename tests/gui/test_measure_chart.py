@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage
 
+from perfdesk import presentation
 from perfdesk.domain.measures import Frequency, Polarity, Rag, Unit, rag
 from perfdesk.domain.periods import period_end
 from perfdesk.services.measures.view import MeasureSeries, Point
@@ -154,7 +155,7 @@ def test_monthly_percent_draws_values_benchmarks_band_and_latest_rag(chart) -> N
         "England", "South West", "Statistical neighbours",
     ]
     assert series.latest_rag is Rag.RED
-    assert layers.latest.opts["brush"].color().name() == Rag.RED.colour
+    assert layers.latest.opts["brush"].color().name() == presentation.colour(Rag.RED)
     assert layers.latest.opts["symbol"] == "t"  # a triangle, as ▲ says
     assert layers.latest_label.toPlainText().strip() == "▼ Red"
     assert [label.toPlainText() for label in layers.labels] == ["Baseline 50%", "Target 75%"]

@@ -16,6 +16,7 @@ from PySide6.QtGui import QHelpEvent
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication, QToolTip
 
+from perfdesk import presentation
 from perfdesk.domain.status import Status
 from perfdesk.services.actions import edits as action_edits
 from perfdesk.services.overview import ActionRequest, MeasureRequest
@@ -240,7 +241,7 @@ def test_enter_on_an_exception_opens_that_action(qtbot, tab) -> None:
     with qtbot.waitSignal(tab.open_actions) as emitted:
         qtbot.keyClick(tab.exceptions, Qt.Key.Key_Return)
     assert emitted.args[0].action_id == wanted.action_id
-    assert tab.exception_model.index(2, 5).data() == f"{wanted.status.symbol} {wanted.status.label}"
+    assert tab.exception_model.index(2, 5).data() == presentation.badge(wanted.status)
     first = tab.exception_model.row_at(0)
     assert first.overdue and tab.exception_model.index(0, 4).data().endswith("– overdue")
 

@@ -10,6 +10,7 @@ import pytest
 from pdf_pages import Page, has_ref, read_pages
 from sample_pack import sample_pack
 
+from perfdesk import presentation
 from perfdesk.domain.measures import Rag
 from perfdesk.domain.status import Status
 from perfdesk.reports.pack import build_pack, priority_title
@@ -64,12 +65,12 @@ def test_summary_counts_are_printed(sample: tuple[PackData, list[Page]]) -> None
         for timeframe, n in plan.by_timeframe.items():
             assert f"{timeframe} {n}" in text
         for rag in Rag:
-            assert f"{rag.symbol} {rag.label} {plan.measures_by_rag[rag.label]}" in text
+            assert f"{presentation.badge(rag)} {plan.measures_by_rag[rag.label]}" in text
         for quarter in plan.quarter_ends:
             day = f"{quarter.as_at.day} {quarter.as_at:%b %Y}"
             assert f"{day} {_counts(quarter.by_status)}" in text
         for status in Status:  # the column headings: symbol and word
-            assert f"{status.symbol} {status.label}".replace("Not started", "Not") in text
+            assert presentation.badge(status).replace("Not started", "Not") in text
 
 
 def test_exceptions_are_listed_on_the_summary(sample: tuple[PackData, list[Page]]) -> None:
@@ -156,9 +157,9 @@ def test_statuses_and_rags_print_symbol_and_word(sample: tuple[PackData, list[Pa
     _, pages = sample
     text = _all_text(pages)
     for status in Status:
-        assert f"{status.symbol} {status.label}" in text
+        assert presentation.badge(status) in text
     for rag in Rag:
-        assert f"{rag.symbol} {rag.label}" in text
+        assert presentation.badge(rag) in text
     assert "↑ Improving" in text and "↓ Worsening" in text and "→ No change" in text
 
 

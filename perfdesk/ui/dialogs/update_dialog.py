@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from perfdesk import presentation
 from perfdesk.domain.status import Status
 from perfdesk.ui.status_icons import status_dot
 
@@ -48,7 +49,7 @@ class UpdateDialog(QDialog):
 
         self.status = QComboBox()
         for status in Status:
-            self.status.addItem(status_icon(status), f"{status.symbol} {status.label}", status)
+            self.status.addItem(status_icon(status), presentation.badge(status), status)
         self.status.setCurrentIndex(list(Status).index(current_status))
         self.status.setAccessibleName("Status")
         self.status.setToolTip("The action's status as of this update")

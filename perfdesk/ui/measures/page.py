@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from perfdesk import presentation
 from perfdesk.domain.measures import Rag
 from perfdesk.services.measures.view import MeasureRow, measure_count, measure_rows
 from perfdesk.store.edits import Edit
@@ -57,7 +58,7 @@ class MeasuresPage(QWidget):
         self.rag.setAccessibleName("RAG filter")
         self.rag.addItem("Any RAG", None)
         for rag in Rag:
-            self.rag.addItem(f"{rag.symbol} {rag.label}", rag.label)
+            self.rag.addItem(presentation.badge(rag), rag.label)
         self.clear = QPushButton("Clear filters")
         self.clear.setAccessibleName("Clear measure filters")
         self.summary = QLabel()

@@ -16,6 +16,7 @@ from enum import IntEnum
 from PySide6.QtCore import QModelIndex, QModelRoleDataSpan, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from perfdesk import presentation
 from perfdesk.domain.action_view import GROUP_ORDER, ActionFilter, ActionRow
 from perfdesk.domain.dates import nice_date
 from perfdesk.ui.models.grouped_table import GroupedTableModel
@@ -290,7 +291,7 @@ class ActionTableModel(GroupedTableModel[ActionRow]):
                 text = f"{text} → {nice_date(row.due_date)}"
             return text
         if column == Column.STATUS:
-            return f"{row.status.symbol} {row.status.label}"
+            return presentation.badge(row.status)
         if column == Column.LATEST:
             if row.latest_on is None:
                 return "No update yet"

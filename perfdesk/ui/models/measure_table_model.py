@@ -9,6 +9,7 @@ from enum import IntEnum
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
+from perfdesk import presentation
 from perfdesk.domain.dates import nice_date
 from perfdesk.domain.measures import DIRECTION_TEXT, Rag, format_value
 from perfdesk.domain.periods import period_label
@@ -129,7 +130,7 @@ class MeasureTableModel(GroupedTableModel[MeasureRow]):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(entry, column)
         if role == Qt.ItemDataRole.DecorationRole and column == Column.RAG:
-            return colour_dot(entry.rag.colour)
+            return colour_dot(presentation.colour(entry.rag))
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == Column.INDICATOR:
                 return entry.indicator
@@ -154,7 +155,7 @@ class MeasureTableModel(GroupedTableModel[MeasureRow]):
             shown = format_value(row.target, unit, short=True) or row.target_text
             return _with(shown, nice_date(row.target_date))
         if column == Column.RAG:
-            return f"{row.rag.symbol} {row.rag.label}"
+            return presentation.badge(row.rag)
         if column == Column.DIRECTION:
             return DIRECTION_TEXT[row.direction] if row.direction else ""
         return " · ".join(f"{c} {format_value(v, unit, short=True)}"

@@ -6,6 +6,7 @@ from enum import IntEnum
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from perfdesk import presentation
 from perfdesk.domain.status import Status
 from perfdesk.services.summaries import PlanSummary
 
@@ -49,7 +50,7 @@ class PlanListModel(QAbstractTableModel):
             if section < len(Column):
                 return _HEADERS[Column(section)]
             status = STATUS_COLUMNS[section - len(Column)]
-            return f"{status.symbol} {status.label}"
+            return presentation.badge(status)
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:

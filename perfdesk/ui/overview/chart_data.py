@@ -12,6 +12,7 @@ from PySide6.QtGui import QFontMetrics
 from perfdesk.domain.action_view import GROUP_ORDER, NO_TIMEFRAME
 from perfdesk.domain.measures import Rag
 from perfdesk.domain.status import Status
+from perfdesk.presentation import colour, symbol
 from perfdesk.services.overview import AreaCounts, Overview, PriorityCounts
 
 
@@ -26,8 +27,8 @@ class Series:
         return f"{self.symbol} {self.label}"
 
 
-STATUS_SERIES = tuple(Series(s.label, s.colour, s.symbol) for s in Status)
-RAG_SERIES = tuple(Series(r.label, r.colour, r.symbol) for r in Rag)
+STATUS_SERIES = tuple(Series(s.label, colour(s), symbol(s)) for s in Status)
+RAG_SERIES = tuple(Series(r.label, colour(r), symbol(r)) for r in Rag)
 
 
 @dataclass(frozen=True)

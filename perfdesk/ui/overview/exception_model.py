@@ -8,6 +8,7 @@ from enum import IntEnum
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from perfdesk import presentation
 from perfdesk.domain.dates import nice_date
 from perfdesk.services.overview import ExceptionRow
 from perfdesk.ui.status_icons import status_dot
@@ -104,5 +105,5 @@ class ExceptionModel(QAbstractTableModel):
         if column == Column.DUE:
             return due_text(row)
         if column == Column.STATUS:
-            return f"{row.status.symbol} {row.status.label}"
+            return presentation.badge(row.status)
         return latest_text(row)

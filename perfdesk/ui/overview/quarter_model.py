@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from perfdesk import presentation
 from perfdesk.domain.status import Status
 from perfdesk.services.overview import QuarterCounts
 from perfdesk.ui.status_icons import status_dot
@@ -43,7 +44,7 @@ class QuarterModel(QAbstractTableModel):
             if section == TOTAL_COLUMN:
                 return "Total"
             status = STATUSES[section]
-            return f"{status.symbol} {status.label}"
+            return presentation.badge(status)
         if role == Qt.ItemDataRole.DecorationRole and section < TOTAL_COLUMN:
             return status_dot(STATUSES[section])
         return None

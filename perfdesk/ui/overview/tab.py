@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from perfdesk import presentation
 from perfdesk.domain.dates import nice_date
 from perfdesk.domain.status import STATUS_LABELS, Status
 from perfdesk.services.overview import (
@@ -340,9 +341,10 @@ class OverviewTab(QWidget):
         self.exceptions_heading.setText(
             f"<b>Needs attention</b> — {view.needs_attention} actions: "
             f"<a href='overdue'>{view.overdue} overdue</a>, "
-            f"<a href='status:{Status.OFF_TRACK.label}'>{Status.OFF_TRACK.symbol} "
+            f"<a href='status:{Status.OFF_TRACK.label}'>{presentation.symbol(Status.OFF_TRACK)} "
             f"{off} off track</a>, "
-            f"<a href='status:{Status.AT_RISK.label}'>{Status.AT_RISK.symbol} {risk} at risk</a>"
+            f"<a href='status:{Status.AT_RISK.label}'>{presentation.symbol(Status.AT_RISK)} "
+            f"{risk} at risk</a>"
             f" (double-click or press Enter on one to open it){more}")
 
     @staticmethod

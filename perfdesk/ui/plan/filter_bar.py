@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from perfdesk import presentation
 from perfdesk.domain.action_view import GROUP_ORDER, ActionFilter
 from perfdesk.domain.status import Status
 
@@ -47,7 +48,7 @@ class FilterBar(QWidget):
         self.lead = self._combo("Lead filter", "Any lead")
         self.status = self._combo("Status filter", "Any status")
         for status in Status:
-            self.status.addItem(f"{status.symbol} {status.label}", status.label)
+            self.status.addItem(presentation.badge(status), status.label)
         self.timeframe = self._combo("Timeframe filter", "Any timeframe")
         for name in GROUP_ORDER:
             self.timeframe.addItem(name, name)

@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
+from perfdesk import presentation
 from perfdesk.services.measures.view import MeasureSeries
 from perfdesk.ui.measures.charts.axes import format_value, to_x
 from perfdesk.ui.measures.charts.frame import CLOSE_LINES, Frame, band_edges
@@ -191,7 +192,7 @@ class ChartItems:
         last = series.values[-1]
         x, y = to_x(last.period_end), last.value
         self.latest.setData([x], [y], symbol=RAG_SYMBOLS.get(rag.label, "o"),
-                            brush=pg.mkBrush(rag.colour))
+                            brush=pg.mkBrush(presentation.colour(rag)))
         layers.latest = self._shown(self.latest)
         if (x - frame.x0) / (frame.x1 - frame.x0) < 0.82:
             anchor = (-0.12, 0.5)  # room on the right: beside the point
@@ -199,8 +200,8 @@ class ChartItems:
             rising = len(series.values) > 1 and series.values[-2].value <= y
             anchor = (1.08, 1.0) if rising else (1.08, 0.0)  # left, away from the line
         label = self.latest_label
-        label.setHtml(f'<span style="color:{rag.colour}">{rag.symbol}</span>'
-                      f'<span style="color:{INK}"> {rag.label}</span>')
+        mark = f'<span style="color:{presentation.colour(rag)}">{presentation.symbol(rag)}</span>'
+        label.setHtml(f'{mark}<span style="color:{INK}"> {rag.label}</span>')
         label.setAnchor(anchor)
         label.setPos(x, y)
         layers.latest_label = self._shown(label)

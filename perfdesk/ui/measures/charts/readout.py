@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from perfdesk import presentation
 from perfdesk.domain.periods import period_label
 from perfdesk.services.measures.view import MeasureSeries
 from perfdesk.ui.measures.charts.axes import format_value, to_x
@@ -59,5 +60,5 @@ def resting_text(series: MeasureSeries | None) -> str:
     rag = series.latest_rag
     return (
         f"Latest {period_label(latest.period)}: {format_value(latest.value, series.unit)} "
-        f"{rag.symbol} {rag.label}. Point at the chart to read each period."
+        f"{presentation.badge(rag)}. Point at the chart to read each period."
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from perfdesk import presentation
 from perfdesk.services.measures import links as measure_links
 from perfdesk.services.measures.detail import LinkedAction, MeasureDetail
 from perfdesk.ui import ask
@@ -27,7 +28,7 @@ class LinksPage(LinkedListPage):
 
     def load(self, detail: MeasureDetail) -> None:
         self.detail = detail
-        rows = [(a.ref, a.text, a.status.colour, f"{a.status.symbol} {a.status.label}", a.id)
+        rows = [(a.ref, a.text, presentation.colour(a.status), presentation.badge(a.status), a.id)
                 for a in detail.actions]
         note = ("The actions that serve this measure, with their status." if detail.actions
                 else "No actions are linked to this measure yet. Link the actions meant to "

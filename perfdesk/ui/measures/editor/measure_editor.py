@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from perfdesk import presentation
 from perfdesk.domain.measures import DIRECTION_TEXT
 from perfdesk.services.measures.detail import MeasureDetail, measure_detail
 from perfdesk.store.edits import Edit
@@ -97,7 +98,8 @@ class MeasureEditor(QWidget):
         direction = DIRECTION_TEXT[row.direction] if row.direction else "no trend yet"
         self.title.setText(
             f"<span style='font-size:15pt; font-weight:600'>{row.ref} · "
-            f"<span style='color:{row.rag.colour}'>{row.rag.symbol}</span> {row.rag.label}"
+            f"<span style='color:{presentation.colour(row.rag)}'>{presentation.symbol(row.rag)}"
+            f"</span> {row.rag.label}"
             f"</span> &nbsp; {direction}"
         )
         self.indicator.setText(f"{row.indicator} — {row.area}")

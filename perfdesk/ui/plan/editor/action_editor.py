@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
+from perfdesk import presentation
 from perfdesk.errors import NotFound, PerfDeskError
 from perfdesk.services.actions.detail import ActionDetail, action_detail
 from perfdesk.store.edits import Edit
@@ -180,8 +181,8 @@ class ActionEditor(QWidget):
     def _show_header(self, detail: ActionDetail) -> None:
         status = detail.status
         e = html.escape
-        self.title.setText(f"{e(detail.ref)} · <span style='color:{status.colour}'>"
-                           f"{e(status.symbol)}</span> {e(status.label)}")
+        self.title.setText(f"{e(detail.ref)} · <span style='color:{presentation.colour(status)}'>"
+                           f"{e(presentation.symbol(status))}</span> {e(status.label)}")
         self.title.setAccessibleName(f"Action {detail.ref}, status {status.label}")
         self.plan.setText(detail.plan_name)
         self.carried.setText(f"Carried forward from {detail.carried_from}")
@@ -201,7 +202,7 @@ class ActionEditor(QWidget):
         if self._detail is None:
             return ""
         status = self._detail.status
-        return f"{self._detail.ref} · {status.symbol} {status.label}"
+        return f"{self._detail.ref} · {presentation.badge(status)}"
 
 
 def _window_has_key(widget: QWidget, keys: str) -> bool:

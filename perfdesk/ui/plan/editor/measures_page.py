@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from perfdesk import presentation
 from perfdesk.services.actions.detail import ActionDetail
 from perfdesk.services.measures import links as measure_links
 from perfdesk.services.measures.detail import (
@@ -54,7 +55,7 @@ class ActionMeasuresPage(LinkedListPage):
         else:
             note = ("How the board will know this action worked: the measures it serves, "
                     "with where each stands.")
-        rows = [(m.ref, m.indicator, m.rag.colour, f"{m.rag.symbol} {m.rag.label}", m.id)
+        rows = [(m.ref, m.indicator, presentation.colour(m.rag), presentation.badge(m.rag), m.id)
                 for m in self.linked]
         self.show_rows(rows, note, can_link=bool(self.plan_measures))
 

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
+from perfdesk import presentation
 from perfdesk.services.actions.detail import HistoryEntry, UpdateView
 from perfdesk.store.schema import Step
 from perfdesk.ui.plan.editor.fields import day_text, local_time_text
@@ -138,7 +139,7 @@ class UpdatesModel(RowsModel):
         if column == UpdateColumn.DATE:
             return day_text(row.reported_on)
         if column == UpdateColumn.STATUS:
-            return f"{row.status.symbol} {row.status.label}"
+            return presentation.badge(row.status)
         if column == UpdateColumn.BY:
             return row.author
         if column == UpdateColumn.DONE:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from perfdesk import presentation
 from perfdesk.services.actions import edits as action_edits
 from perfdesk.services.actions.detail import ActionDetail, UpdateView
 from perfdesk.ui import ask
@@ -118,7 +119,7 @@ class UpdatesPage(QWidget):
                         f"<b>Add update…</b> ({ADD_SHORTCUT}).</p>")
             return "<p>Select an update to read it in full.</p>"
         e = html.escape
-        head = (f"<b>{e(day_text(update.reported_on))} · {e(update.status.symbol)} "
+        head = (f"<b>{e(day_text(update.reported_on))} · {e(presentation.symbol(update.status))} "
                 f"{e(update.status.label)}</b> · by {e(update.author or 'unknown')}")
         parts = [f"<p>{head}</p>"]
         if update.withdrawn:
