@@ -112,7 +112,7 @@ def demo_db() -> Path:
 
 def one_plan_db(actions: int) -> Path:
     def make(path: Path) -> None:
-        from perfdesk.services.generate import generated_plan
+        from benchmarks.generate import generated_plan
         from perfdesk.services.plans.documents import save_document
         from perfdesk.store.database import open_database
 
@@ -126,7 +126,7 @@ def one_plan_db(actions: int) -> Path:
 
 def large_db(sizes: dict[str, int]) -> Path:
     def make(path: Path) -> None:
-        from perfdesk.services.generate import generate_database
+        from benchmarks.generate import generate_database
 
         generate_database(path, **sizes)
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 
 def build(path: Path, actions: int) -> float:
-    from perfdesk.services.generate import generated_plan
+    from benchmarks.generate import generated_plan
     from perfdesk.services.plans.documents import save_document
     from perfdesk.store.database import open_database
 

@@ -73,7 +73,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from perfdesk.services.generate import generated_plan
+    from benchmarks.generate import generated_plan
     from perfdesk.services.plans.demo import load_demo
     from perfdesk.services.plans.documents import save_document
     from perfdesk.services.workbook.exchange import export_plan

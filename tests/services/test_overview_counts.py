@@ -184,7 +184,7 @@ def generated_db(db_path) -> Database:
     per action, some on the same day (ranked then by when recorded)."""
     from sqlalchemy import text
 
-    from perfdesk.services.generate import generate_database
+    from benchmarks.generate import generate_database
     from perfdesk.store.database import open_database
 
     generate_database(db_path, plans=2, actions=400, updates=1600, measures=4, values=3)

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import col, select
 
+from benchmarks.generate import generated_plan
 from perfdesk import cli
 from perfdesk.domain.status import STATUS_LABELS, Status
 from perfdesk.errors import NotFound
 from perfdesk.services.actions import edits as action_edits
-from perfdesk.services.generate import generated_plan
 from perfdesk.services.pack.data import pack_data
 from perfdesk.services.pack.model import PackAction, PackData, PackMeasure, PackOptions
 from perfdesk.services.plans import care as plan_care
