@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -104,10 +105,11 @@ def _update_facts_by_action(session: Session, plan_id: str) -> dict[str, list[Up
     """Every update of the plan's actions as facts, read as plain rows (a
     plan of 20,000 actions is summarised in a fraction of a second)."""
     query = (
-        select(ProgressUpdate.action_id, ProgressUpdate.reported_on,
-               ProgressUpdate.recorded_at, ProgressUpdate.status, ProgressUpdate.withdrawn_at)
+        sa.select(col(ProgressUpdate.action_id), col(ProgressUpdate.reported_on),
+                  col(ProgressUpdate.recorded_at), col(ProgressUpdate.status),
+                  col(ProgressUpdate.withdrawn_at))
         .join(Action, col(Action.id) == ProgressUpdate.action_id)
-        .where(Action.plan_id == plan_id)
+        .where(col(Action.plan_id) == plan_id)
     )
     facts: dict[str, list[UpdateFact]] = defaultdict(list)
     for action_id, on, at, status, withdrawn in session.connection().execute(query).all():

@@ -5,6 +5,7 @@ prefixed with an apostrophe, as OWASP advises against CSV injection."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,8 +24,8 @@ def csv_safe(text: str) -> str:
 
 
 def action_csv_rows(rows: Sequence[ActionRow]) -> list[list[str]]:
-    def date(value: object) -> str:
-        return value.isoformat() if value is not None else ""  # type: ignore[attr-defined]
+    def date(value: dt.date | None) -> str:
+        return value.isoformat() if value is not None else ""
 
     return [[
         r.ref, r.priority_ref, r.timeframe or "", r.status.label, r.text, "; ".join(r.leads),

@@ -67,7 +67,8 @@ def set_due_date(session: Session, action_id: str, due: dt.date | None, reason: 
 
 
 def set_timeframe(session: Session, action_id: str, timeframe: str | None) -> None:
-    action(session, action_id).timeframe = Timeframe.parse(timeframe).value if timeframe else None
+    parsed = Timeframe.parse(timeframe)
+    action(session, action_id).timeframe = parsed.value if parsed else None
 
 
 def set_priority(session: Session, action_id: str, priority_id: str | None) -> None:
@@ -86,11 +87,11 @@ def set_leads(session: Session, action_id: str, lead_ids: Sequence[str]) -> None
         lead = session.get(Lead, lead_id)
         if lead is None or lead.deleted_at is not None:
             raise NotFound("That lead no longer exists (merged or renamed in another window).")
-        link = by_lead.get(lead_id)
-        if link is None:
+        existing = by_lead.get(lead_id)
+        if existing is None:
             session.add(ActionLead(action_id=action_id, lead_id=lead_id, display_order=order))
-        elif link.display_order != order:
-            link.display_order = order
+        elif existing.display_order != order:
+            existing.display_order = order
 
 
 def add_update(

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from perfdesk.domain.action_view import ActionRow, search_key
@@ -18,16 +19,17 @@ def action_rows(
     session: Session, plan_id: str, today: dt.date, only: Sequence[str] | None = None
 ) -> list[ActionRow]:
     """The plan's live actions (or just those in `only`), in plan order."""
-    query = select(
-        Action.id, Action.ref, Action.text, Action.priority_id, Action.timeframe,
-        Action.by_when, Action.due_date, Action.original_due_date, Action.display_order,
-    ).where(Action.plan_id == plan_id, col(Action.deleted_at).is_(None))
+    query = sa.select(  # more columns than sqlmodel's select() types
+        col(Action.id), col(Action.ref), col(Action.text), col(Action.priority_id),
+        col(Action.timeframe), col(Action.by_when), col(Action.due_date),
+        col(Action.original_due_date), col(Action.display_order),
+    ).where(col(Action.plan_id) == plan_id, col(Action.deleted_at).is_(None))
     if only is not None:
         query = query.where(col(Action.id).in_(only))
     actions = session.connection().execute(query).all()
     ids = [a[0] for a in actions]
-    scope = col(Action.id).in_(ids) if only is not None else Action.plan_id == plan_id
-    priorities = dict(session.connection().execute(  # type: ignore[arg-type]
+    scope = col(Action.id).in_(ids) if only is not None else col(Action.plan_id) == plan_id
+    priorities = dict(session.connection().execute(
         select(Priority.id, Priority.ref).where(Priority.plan_id == plan_id)
     ).all())
     leads = _leads(session, scope)
@@ -53,7 +55,7 @@ def action_rows(
     return rows
 
 
-def _leads(session: Session, scope: object) -> dict[str, list[tuple[str, str]]]:
+def _leads(session: Session, scope: sa.ColumnElement[bool]) -> dict[str, list[tuple[str, str]]]:
     query = (
         select(ActionLead.action_id, Lead.id, Lead.name)
         .join(Lead, col(Lead.id) == ActionLead.lead_id)
@@ -68,15 +70,16 @@ def _leads(session: Session, scope: object) -> dict[str, list[tuple[str, str]]]:
 
 
 def _updates(
-    session: Session, scope: object
+    session: Session, scope: sa.ColumnElement[bool]
 ) -> dict[str, tuple[tuple[dt.date, str, str] | None, str]]:
     """Per action: its latest counting update (date, status, text) and the
     text of all its updates, for searching."""
     query = (
-        select(
-            ProgressUpdate.action_id, ProgressUpdate.reported_on, ProgressUpdate.recorded_at,
-            ProgressUpdate.status, ProgressUpdate.done_text, ProgressUpdate.next_steps,
-            ProgressUpdate.withdrawn_at,
+        sa.select(
+            col(ProgressUpdate.action_id), col(ProgressUpdate.reported_on),
+            col(ProgressUpdate.recorded_at), col(ProgressUpdate.status),
+            col(ProgressUpdate.done_text), col(ProgressUpdate.next_steps),
+            col(ProgressUpdate.withdrawn_at),
         )
         .join(Action, col(Action.id) == ProgressUpdate.action_id)
         .where(scope)
@@ -102,7 +105,9 @@ def affected_actions(session: Session, changes: Sequence[tuple[str, str]]) -> se
     (table, row id) pairs it touched: the action itself, or its lead links,
     steps and updates."""
     ids = {row_id for table, row_id in changes if table == "action"}
-    children = {"action_lead": ActionLead, "progress_update": ProgressUpdate}
+    children: dict[str, type[ActionLead] | type[ProgressUpdate]] = {
+        "action_lead": ActionLead, "progress_update": ProgressUpdate,
+    }
     for name, table in children.items():
         row_ids = [row_id for t, row_id in changes if t == name]
         if row_ids:

@@ -207,7 +207,7 @@ def set_value(
                 f"({row.unit}), not {value:g}. Correct one of them."
             )
         value = computed
-    fields = dict(value=value, numerator=numerator, denominator=denominator,
+    fields: dict[str, Any] = dict(value=value, numerator=numerator, denominator=denominator,
                   note=note.strip(), author=author or session.info.get("author", ""))
     found = _value_at(session, row, label)
     if found is None:

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from perfdesk.domain.action_view import GROUP_ORDER, NO_TIMEFRAME
@@ -275,9 +276,9 @@ def _actions(
     for the actions, their leads and their updates."""
     conn = session.connection()
     rows = conn.execute(
-        select(Action.id, Action.ref, Action.text, Action.priority_id, Action.timeframe,
-               Action.by_when, Action.due_date)
-        .where(Action.plan_id == plan.id, col(Action.deleted_at).is_(None))
+        sa.select(col(Action.id), col(Action.ref), col(Action.text), col(Action.priority_id),
+                  col(Action.timeframe), col(Action.by_when), col(Action.due_date))
+        .where(col(Action.plan_id) == plan.id, col(Action.deleted_at).is_(None))
         .order_by(col(Action.display_order))
     ).all()
     leads: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -292,12 +293,13 @@ def _actions(
         leads[action_id].append((lead_id, name))
     updates: dict[str, list[Any]] = defaultdict(list)
     for row in conn.execute(
-        select(ProgressUpdate.action_id, ProgressUpdate.reported_on, ProgressUpdate.recorded_at,
-               ProgressUpdate.status, ProgressUpdate.author, ProgressUpdate.done_text,
-               ProgressUpdate.next_steps, ProgressUpdate.withdrawn_at,
-               ProgressUpdate.withdrawn_by, ProgressUpdate.withdrawn_reason)
+        sa.select(col(ProgressUpdate.action_id), col(ProgressUpdate.reported_on),
+                  col(ProgressUpdate.recorded_at), col(ProgressUpdate.status),
+                  col(ProgressUpdate.author), col(ProgressUpdate.done_text),
+                  col(ProgressUpdate.next_steps), col(ProgressUpdate.withdrawn_at),
+                  col(ProgressUpdate.withdrawn_by), col(ProgressUpdate.withdrawn_reason))
         .join(Action, col(Action.id) == ProgressUpdate.action_id)
-        .where(Action.plan_id == plan.id, col(ProgressUpdate.reported_on) <= as_at)
+        .where(col(Action.plan_id) == plan.id, col(ProgressUpdate.reported_on) <= as_at)
     ).all():
         updates[row.action_id].append(row)
     result = []
@@ -346,8 +348,8 @@ def _measures(
     ).all()}
     values: dict[str, list[ValueFact]] = defaultdict(list)
     for mid, period, end, value in conn.execute(
-        select(MeasureValue.measure_id, MeasureValue.period, MeasureValue.period_end,
-               MeasureValue.value)
+        select(MeasureValue.measure_id, MeasureValue.period, col(MeasureValue.period_end),
+               col(MeasureValue.value))
         .join(Measure, col(Measure.id) == MeasureValue.measure_id)
         .where(Measure.plan_id == plan_id, col(MeasureValue.deleted_at).is_(None))
     ).all():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from perfdesk.domain.as_at import UpdateFact, latest_update
 from perfdesk.domain.dates import parse_by_when
@@ -162,12 +162,12 @@ def tombstone_plan(session: Session, plan: Plan) -> None:
     rows += queries.plan_outcomes(session, plan.id)
     rows += queries.plan_actions(session, plan.id)
     rows += queries.plan_measures(session, plan.id)
-    rows += queries.live(session, ActionLead, ActionLead.action_id.in_(action_ids))
-    rows += queries.live(session, Step, Step.action_id.in_(action_ids))
-    rows += queries.live(session, ProgressUpdate, ProgressUpdate.action_id.in_(action_ids))
-    rows += queries.live(session, MeasureAction, MeasureAction.measure_id.in_(measure_ids))
-    rows += queries.live(session, MeasureValue, MeasureValue.measure_id.in_(measure_ids))
-    rows += queries.live(session, Benchmark, Benchmark.measure_id.in_(measure_ids))
+    rows += queries.live(session, ActionLead, col(ActionLead.action_id).in_(action_ids))
+    rows += queries.live(session, Step, col(Step.action_id).in_(action_ids))
+    rows += queries.live(session, ProgressUpdate, col(ProgressUpdate.action_id).in_(action_ids))
+    rows += queries.live(session, MeasureAction, col(MeasureAction.measure_id).in_(measure_ids))
+    rows += queries.live(session, MeasureValue, col(MeasureValue.measure_id).in_(measure_ids))
+    rows += queries.live(session, Benchmark, col(Benchmark.measure_id).in_(measure_ids))
     for row in rows:
         row.deleted_at = now
 

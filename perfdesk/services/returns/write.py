@@ -70,8 +70,10 @@ def leads_with_work(session: Session, today: dt.date) -> list[Lead]:
     """The leads a return would list something for: they lead an open action
     or own a measure, in a plan that is still here; by name."""
     plans = {p.id for p in queries.plans(session)}
-    busy = {lead_id for plan_id in plans for row in action_rows(session, plan_id, today)
-            if not row.status.is_finished for lead_id in row.lead_ids}
+    busy: set[str | None] = {
+        lead_id for plan_id in plans for row in action_rows(session, plan_id, today)
+        if not row.status.is_finished for lead_id in row.lead_ids
+    }
     busy |= {m.owner_id for m in queries.live(session, Measure) if m.plan_id in plans}
     return sorted((lead for lead in queries.live(session, Lead) if lead.id in busy),
                   key=lambda r: (r.name.casefold(), r.id))
@@ -120,10 +122,11 @@ def _contents(session: Session, lead: Lead, today: dt.date) -> _Contents:
     values = queries.values_by_measure(session, [m.id for m in owned])
     measures: list[Cells] = []
     for m in owned:
-        latest = values.get(m.id, [])[-1:] or [None]
+        found = values.get(m.id, [])
+        latest = found[-1] if found else None
         measures.append([m.id, m.ref, m.indicator, m.unit,
-                         latest[0].value if latest[0] else None,
-                         latest[0].period if latest[0] else ""])
+                         latest.value if latest else None,
+                         latest.period if latest else ""])
         if plans[m.plan_id].short_name not in used:
             used.append(plans[m.plan_id].short_name)
     return _Contents(lead.name, used, actions, measures)
@@ -133,7 +136,8 @@ def _write(session: Session, contents: _Contents, out: Path, today: dt.date) -> 
     from openpyxl import Workbook
 
     wb = Workbook()
-    wb.remove(wb.active)
+    if wb.active is not None:  # a new workbook's one empty sheet
+        wb.remove(wb.active)
     _sheet(wb.create_sheet(RETURN.name), RETURN, [
         [ReturnField.PLANS, "; ".join(contents.plans)],
         [ReturnField.LEAD, contents.lead],
@@ -150,6 +154,7 @@ def _write(session: Session, contents: _Contents, out: Path, today: dt.date) -> 
 
 
 def _sheet(ws: Worksheet, sheet: Sheet, rows: list[Cells]) -> None:
+    from openpyxl.cell.cell import Cell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -160,6 +165,7 @@ def _sheet(ws: Worksheet, sheet: Sheet, rows: list[Cells]) -> None:
     for r, values in enumerate(rows, start=2):
         for c, column in enumerate(sheet.columns, start=1):
             cell = ws.cell(row=r, column=c)
+            assert isinstance(cell, Cell)  # a new sheet has no merged cells
             put_cell(cell, values[c - 1] if c <= len(values) else None)
             cell.alignment = Alignment(wrap_text=column.wrap, vertical="top")
     if sheet is not RETURN:

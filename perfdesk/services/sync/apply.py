@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from enum import Enum
+from typing import Any, Final
 
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from perfdesk.services.sync.bundle import BundleChange
 from perfdesk.store import sync_state
@@ -61,7 +62,13 @@ FIGURE_FIELD = {"measure_value": "value", "benchmark": "value"}
 ORDER_FIELDS = frozenset({"display_order"})
 
 APPLIED, SAME, CONFLICT, MISSING = "applied", "same", "conflict", "missing"
-_ADDED = object()  # a new row held back to be written in one plain INSERT (see _insert)
+
+
+class _Held(Enum):
+    ADDED = "added"  # a new row held back to be written in one plain INSERT (see _insert)
+
+
+_ADDED: Final = _Held.ADDED
 
 
 @dataclass
@@ -90,7 +97,7 @@ class Applier:
         self.bundle_id = bundle_id
         self.local_wins = local_wins
         self.now = utc_now()
-        self.rows: dict[tuple[str, str], Synced] = {}
+        self.rows: dict[tuple[str, str], Synced | _Held | None] = {}
         self._history: list[dict[str, Any]] = []
         self._seen: list[dict[str, Any]] = []
         self._added: dict[type[Synced], list[dict[str, Any]]] = {}
@@ -108,7 +115,7 @@ class Applier:
             listed = sorted(ids)
             for start in range(0, len(listed), 500):
                 chunk = listed[start:start + 500]
-                query = select(model).where(model.id.in_(chunk))  # type: ignore[attr-defined]
+                query = select(model).where(col(model.id).in_(chunk))
                 for row in self.session.exec(query):
                     self.rows[(table, row.id)] = row
 
@@ -177,7 +184,7 @@ class Applier:
             # Most of a big bundle: whole new rows no query here looks for by
             # meaning. One plain INSERT for them all, not an ORM object each.
             self._added.setdefault(model, []).append(values)
-            self.rows[(change.table, change.row_id)] = _ADDED  # type: ignore[assignment]
+            self.rows[(change.table, change.row_id)] = _ADDED
             return APPLIED, None
         added = model(**values)
         self.session.add(added)
@@ -186,7 +193,7 @@ class Applier:
 
     @staticmethod
     def _columns(model: type[Synced]) -> set[str]:
-        return set(model.__table__.c.keys())  # type: ignore[attr-defined]
+        return set(model.__table__.c.keys())
 
     def _write_added(self) -> None:
         for model, rows in self._added.items():
@@ -239,7 +246,7 @@ class Applier:
     def _parents_here(self, model: type[Synced], values: dict[str, Any]) -> bool:
         """Whether every row this new row refers to is here (an action for an
         update, a plan for an action...)."""
-        for key in model.__table__.foreign_keys:  # type: ignore[attr-defined]
+        for key in model.__table__.foreign_keys:
             value = values.get(key.parent.name)
             target = key.column.table.name
             if value is None or (target, value) in self.rows:
@@ -257,7 +264,7 @@ class Applier:
         keys = SAME_MEANING.get(table)
         if keys is None:
             return None
-        query = select(model).where(model.deleted_at.is_(None))  # type: ignore[union-attr]
+        query = select(model).where(col(model.deleted_at).is_(None))
         for key in keys:
             query = query.where(getattr(model, key) == values.get(key))
         return self.session.exec(query).first()
@@ -272,7 +279,7 @@ class Applier:
         carried_on = self.session.exec(
             select(SyncConflict).where(
                 SyncConflict.table_name == table, SyncConflict.row_id == row.id,
-                SyncConflict.field == name, SyncConflict.resolved_at.is_(None),  # type: ignore[union-attr]
+                SyncConflict.field == name, col(SyncConflict.resolved_at).is_(None),
                 SyncConflict.incoming_database == change.database_id,
                 SyncConflict.incoming_value == base,
             )

@@ -203,7 +203,7 @@ def _change(item: Any, where: str, problems: list[Problem]) -> BundleChange | No
     except ValueError:
         bad(f"unreadable time {change.changed_at!r}")
         return None
-    columns = set(model.__table__.c.keys())  # type: ignore[attr-defined]
+    columns = set(model.__table__.c.keys())
     if change.kind == "insert":
         try:
             values = change.row_values()

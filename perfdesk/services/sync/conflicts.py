@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from perfdesk.errors import NotFound, PerfDeskError
 from perfdesk.store.edits import TABLES
@@ -74,8 +74,8 @@ def field_words(column: str) -> str:
 
 def pending(session: Session) -> list[ConflictView]:
     rows = session.exec(
-        select(SyncConflict).where(SyncConflict.resolved_at.is_(None))  # type: ignore[union-attr]
-        .order_by(SyncConflict.id)
+        select(SyncConflict).where(col(SyncConflict.resolved_at).is_(None))
+        .order_by(col(SyncConflict.id))
     ).all()
     return [_view(session, c) for c in rows]
 
@@ -84,7 +84,7 @@ def pending_count(session: Session) -> int:
     """Counted in SQL: the status bar asks after every edit."""
     return int(session.exec(
         select(func.count()).select_from(SyncConflict)
-        .where(SyncConflict.resolved_at.is_(None))  # type: ignore[union-attr]
+        .where(col(SyncConflict.resolved_at).is_(None))
     ).one())
 
 

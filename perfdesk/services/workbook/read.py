@@ -243,6 +243,7 @@ class _Reader:
         """Baseline or Target: the number if there is one, and the text as published."""
         published = row.text(as_published)
         raw = row.raw(column)
+        number: float | None
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             number = row.number(column, percent=True) or 0.0
             return number, published or f.format_number(number, unit)

@@ -53,7 +53,8 @@ def write_workbook(doc: PlanDocument, path: Path) -> None:
     from openpyxl import Workbook
 
     wb = Workbook()
-    wb.remove(wb.active)
+    if wb.active is not None:  # a new workbook's one empty sheet
+        wb.remove(wb.active)
     _add_sheet(wb, PLAN, _plan_rows(doc.plan))
     _add_sheet(wb, PRIORITIES, [
         [p.ref, p.title, p.kind, p.statement, join_lines(p.needs_improvement)]

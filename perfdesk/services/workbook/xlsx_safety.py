@@ -179,6 +179,7 @@ class Row:
         value = self.raw(column)
         if _is_blank(value):
             return None
+        found: float | None
         if isinstance(value, int | float) and not isinstance(value, bool):
             found = float(value)
             if math.isfinite(found) and percent and self._percent_formatted(column):
@@ -306,7 +307,9 @@ def read_rows(ws: Worksheet, sheet: Sheet, problems: list[Problem]) -> list[Row]
             if isinstance(value, str):
                 _check_text(value, f"{sheet.name} row {cells[0].row}, column {names[key]}",
                             problems)
-        rows.append(Row(sheet.name, cells[0].row, values, problems))
+        number = cells[0].row
+        assert number is not None  # only a merged cell may have no row, never a row's first
+        rows.append(Row(sheet.name, number, values, problems))
     return rows
 
 
