@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import json
 import logging
 import os
@@ -27,6 +26,7 @@ from perfdesk.cli import returns as cli_returns
 from perfdesk.cli import sync as cli_sync
 from perfdesk.clock import system_clock
 from perfdesk.errors import PerfDeskError, ValidationFailed
+from perfdesk.login import login_name
 from perfdesk.paths import default_database
 from perfdesk.services.pack.model import MARKINGS
 
@@ -205,12 +205,12 @@ def _run(args: argparse.Namespace) -> int:
 
         args.document = read_workbook(args.workbook, system_clock().date())
     if not cli_sync.opens_database(args):
-        return cli_sync.refresh_without_open(args, args.db or str(default_database()), _user())
+        return cli_sync.refresh_without_open(args, args.db or str(default_database()), login_name())
     if args.command == "restore":  # a damaged database cannot be opened, only restored
         return cli_backup.restore_without_open(args, args.db or str(default_database()),
-                                               _user())
+                                               login_name())
     db = open_database(args.db or default_database(), create=creates,
-                       read_only=args.read_only or only_reads(args), author=_user())
+                       read_only=args.read_only or only_reads(args), author=login_name())
     args.opened = db  # for the last-resort handler: did anything change?
     if db.warning:
         print(f"warning: {db.warning}", file=sys.stderr)
@@ -218,13 +218,6 @@ def _run(args: argparse.Namespace) -> int:
         return COMMANDS[args.command](db, args)
     finally:
         db.close()
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name on some systems
-        return ""
 
 
 def _demo(db, args) -> int:  # type: ignore[no-untyped-def]

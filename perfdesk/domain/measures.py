@@ -5,6 +5,8 @@ Percentages are held in percentage points (19, not 0.19).
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
 
@@ -44,6 +46,16 @@ class Rag(Enum):
     @property
     def label(self) -> str:
         return str(self.value)
+
+
+@dataclass(frozen=True)
+class Point:
+    """One figure of a measure: its period ("2023-09", "Q2 2023/24"), the
+    period's last day, and the value."""
+
+    period: str
+    period_end: dt.date
+    value: float
 
 
 class Direction(Enum):

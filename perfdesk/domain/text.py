@@ -9,6 +9,11 @@ def straight_quotes(text: str) -> str:
     return text.translate(_QUOTES)
 
 
+def one_line(text: str) -> str:
+    """Spacing tidied: line breaks and runs of spaces become one space."""
+    return " ".join(text.split())
+
+
 def name_key(text: str) -> str:
     """A key under which two spellings of the same name are equal: case,
     apostrophe style and spacing are ignored."""

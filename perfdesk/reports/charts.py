@@ -13,8 +13,9 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, Str
 from reportlab.lib import colors
 
 from perfdesk import presentation
+from perfdesk.domain.measures import Point
 from perfdesk.domain.status import Status
-from perfdesk.services.pack.model import QuarterCount, TrendPoint
+from perfdesk.services.pack.model import QuarterCount
 
 from .styles import ACCENT, FONT, MUTED, RULE
 
@@ -27,7 +28,7 @@ def _drawing(width: float, height: float) -> Drawing:
 
 
 def sparkline(
-    trend: Sequence[TrendPoint],
+    trend: Sequence[Point],
     target: float | None,
     end_colour: str,
     width: float = 72,

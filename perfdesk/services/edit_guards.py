@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
+from perfdesk.domain.text import one_line
 from perfdesk.errors import Conflict, NotFound
 from perfdesk.store.schema import Synced
 
@@ -22,9 +23,9 @@ def live_row(session: Session, table: type[S], row_id: str, what: str) -> S:
     return row
 
 
-def one_line(value: str, what: str) -> str:
-    """A name or title: spacing tidied, never blank."""
-    text = " ".join(value.split())
+def required_line(value: str, what: str) -> str:
+    """A name or title: spacing tidied (`one_line`), never blank."""
+    text = one_line(value)
     if not text:
         raise Conflict(f"{what} cannot be blank.")
     return text

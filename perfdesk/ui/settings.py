@@ -3,19 +3,12 @@ with QSettings (no pickles). Window geometry is kept apart, by the window."""
 
 from __future__ import annotations
 
-import getpass
-
 from PySide6.QtCore import QSettings
 
-MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE")
+from perfdesk.login import login_name
+from perfdesk.services.pack.model import MARKINGS
+
 RECENT_LIMIT = 8
-
-
-def _default_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name, e.g. in a container
-        return ""
 
 
 class Settings:
@@ -39,7 +32,7 @@ class Settings:
     @property
     def user_name(self) -> str:
         """Your name: the author of your updates and changes."""
-        return str(self._get("user/name", "", str)) or _default_user()
+        return str(self._get("user/name", "", str)) or login_name()
 
     @user_name.setter
     def user_name(self, value: str) -> None:

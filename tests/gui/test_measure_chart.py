@@ -15,9 +15,9 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage
 
 from perfdesk import presentation
-from perfdesk.domain.measures import Frequency, Polarity, Rag, Unit, rag
+from perfdesk.domain.measures import Frequency, Point, Polarity, Rag, Unit, rag
 from perfdesk.domain.periods import period_end
-from perfdesk.services.measures.view import MeasureSeries, Point
+from perfdesk.services.measures.view import MeasureSeries
 from perfdesk.ui.measures.charts import MeasureChart
 from perfdesk.ui.measures.charts.axes import format_value, period_label, period_ticks, to_date, to_x
 

@@ -9,7 +9,7 @@ import itertools
 from collections import Counter
 from collections.abc import Sequence
 
-from perfdesk.domain.measures import Direction, Rag, Unit
+from perfdesk.domain.measures import Direction, Point, Rag, Unit
 from perfdesk.domain.status import STATUS_LABELS, Status, is_overdue
 from perfdesk.services.pack.model import (
     PackAction,
@@ -19,7 +19,6 @@ from perfdesk.services.pack.model import (
     PackPlan,
     PackPriority,
     QuarterCount,
-    TrendPoint,
     UpdateLine,
 )
 
@@ -123,12 +122,12 @@ def make_action(
     )
 
 
-def _trend(start: float, step: float, points: int) -> tuple[TrendPoint, ...]:
+def _trend(start: float, step: float, points: int) -> tuple[Point, ...]:
     out = []
     for k in range(points):
         end = dt.date(2023, 4, 30) + dt.timedelta(days=31 * k)
         wobble = (-1) ** k * abs(step) * 0.4
-        out.append(TrendPoint(f"{end:%b %Y}", end, round(start + step * k + wobble, 1)))
+        out.append(Point(f"{end:%b %Y}", end, round(start + step * k + wobble, 1)))
     return tuple(out)
 
 
@@ -149,7 +148,7 @@ def sample_measures(prefix: str, priority: str) -> tuple[PackMeasure, ...]:
     for k, (name, unit, base, latest, target, rag, direction, points, step) in enumerate(specs):
         trend = _trend(base, step, points)
         if latest is not None and trend:
-            trend = (*trend[:-1], TrendPoint(trend[-1].period, trend[-1].period_end, latest))
+            trend = (*trend[:-1], Point(trend[-1].period, trend[-1].period_end, latest))
         out.append(PackMeasure(
             ref=f"{prefix}{priority}{k + 1:02d}", indicator=name, area="Quality Assurance"
             if k % 2 == 0 else "Placements", unit=unit, baseline=base,

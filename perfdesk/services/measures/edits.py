@@ -31,7 +31,7 @@ from perfdesk.domain.dates import MONTHS, parse_date
 from perfdesk.domain.measures import Frequency, Polarity, Unit, parse_enum
 from perfdesk.domain.periods import period_end
 from perfdesk.errors import Conflict, NotFound
-from perfdesk.services.edit_guards import live_row, one_line
+from perfdesk.services.edit_guards import live_row, required_line
 from perfdesk.store import queries
 from perfdesk.store.schema import Benchmark, Change, Lead, Measure, MeasureValue, utc_now
 
@@ -284,7 +284,7 @@ def set_benchmark(
     None deletes the figure; returns the row changed (None if there was none)."""
     row = measure(session, measure_id)
     label, end = _benchmark_period(period, _frequency(row))
-    name = one_line(comparator, "A comparator's name")
+    name = required_line(comparator, "A comparator's name")
     value = _finite(value, f"{row.ref} {name} {label}")
     found = next((b for b in queries.live(session, Benchmark, Benchmark.measure_id == row.id)
                   if b.period == label and b.comparator.casefold() == name.casefold()), None)
@@ -335,7 +335,7 @@ def _field_value(row: Measure, field: str, value: Any) -> Any:
     if field in TEXT_FIELDS:
         text = "" if value is None else str(value)
         if field == "indicator":
-            return one_line(text, f"{row.ref}'s indicator")
+            return required_line(text, f"{row.ref}'s indicator")
         return " ".join(text.split()) if field == "area" else text.strip()
     if field in NUMBER_FIELDS:
         number = value if value is None or isinstance(value, int | float) else parse_figure(value)

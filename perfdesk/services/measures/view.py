@@ -19,6 +19,7 @@ from perfdesk.domain.as_at import ValueFact, values_as_at
 from perfdesk.domain.measures import (
     Direction,
     Frequency,
+    Point,
     Polarity,
     Rag,
     Unit,
@@ -31,13 +32,6 @@ from perfdesk.store import queries
 from perfdesk.store.schema import Lead, Measure
 
 NO_AREA = "Other measures"
-
-
-@dataclass(frozen=True)
-class Point:
-    period: str
-    period_end: dt.date
-    value: float
 
 
 @dataclass(frozen=True)

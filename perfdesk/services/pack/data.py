@@ -40,7 +40,7 @@ from sqlmodel import Session, col, select
 
 from perfdesk.domain.action_view import GROUP_ORDER, NO_TIMEFRAME
 from perfdesk.domain.as_at import UpdateFact, ValueFact, status_as_at, values_as_at
-from perfdesk.domain.measures import Rag
+from perfdesk.domain.measures import Point, Rag
 from perfdesk.domain.status import STATUS_LABELS, Status, is_overdue
 from perfdesk.domain.text import name_key
 from perfdesk.errors import Conflict, NotFound
@@ -55,7 +55,6 @@ from perfdesk.services.pack.model import (
     PackPlan,
     PackPriority,
     QuarterCount,
-    TrendPoint,
     UpdateLine,
 )
 from perfdesk.store import queries
@@ -357,7 +356,7 @@ def _measures(
     result = []
     for m in measure_rows(session, plan_id, as_at):
         priority_id, owner_id = links.get(m.id, (None, None))
-        trend = tuple(TrendPoint(v.period, v.period_end, v.value)
+        trend = tuple(Point(v.period, v.period_end, v.value)
                       for v in values_as_at(values.get(m.id, []), as_at) if v.value is not None)
         measure = PackMeasure(
             ref=m.ref, indicator=m.indicator, area=m.area, unit=m.unit, baseline=m.baseline,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from perfdesk.domain.measures import Direction, Rag, Unit
+from perfdesk.domain.measures import Direction, Point, Rag, Unit
 from perfdesk.domain.status import Status
 
 MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE")
@@ -60,13 +60,6 @@ class PackAction:
 
 
 @dataclass(frozen=True)
-class TrendPoint:
-    period: str
-    period_end: dt.date
-    value: float
-
-
-@dataclass(frozen=True)
 class PackMeasure:
     ref: str
     indicator: str
@@ -83,7 +76,7 @@ class PackMeasure:
     rag: Rag
     direction: Direction | None
     benchmarks: tuple[tuple[str, str, float], ...]  # (comparator, period, value)
-    trend: tuple[TrendPoint, ...]  # values up to the pack date, oldest first
+    trend: tuple[Point, ...]  # values up to the pack date, oldest first
 
 
 @dataclass(frozen=True)

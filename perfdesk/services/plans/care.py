@@ -20,7 +20,7 @@ from sqlmodel import Session
 from perfdesk.domain.text import name_key
 from perfdesk.domain.timeframe import Timeframe
 from perfdesk.errors import Conflict
-from perfdesk.services.edit_guards import choice, live_row, one_line
+from perfdesk.services.edit_guards import choice, live_row, required_line
 from perfdesk.services.workbook.layout import PLAN_STATES, PRIORITY_KINDS
 from perfdesk.store import queries
 from perfdesk.store.schema import (
@@ -217,7 +217,7 @@ def add_priority(session: Session, plan_id: str, title: str, kind: str = "Priori
     kind = choice(kind, PRIORITY_KINDS, "kind of priority")
     priorities = queries.plan_priorities(session, plan_id)
     priority = Priority(
-        plan_id=plan_id, title=one_line(title, "A priority's title"), kind=kind,
+        plan_id=plan_id, title=required_line(title, "A priority's title"), kind=kind,
         ref=_next_priority_ref(priorities, kind),
         display_order=max((p.display_order for p in priorities), default=-1) + 1,
     )
@@ -229,8 +229,8 @@ def edit_priority(session: Session, priority_id: str, **fields: Any) -> Priority
     """Title, statement, needs_improvement, kind or ref. A new ref does not
     renumber the priority's actions (renumber_actions does)."""
     fields = _cleaned(fields, {
-        "title": lambda v: one_line(v, "A priority's title"), "statement": str.strip,
-        "needs_improvement": str.strip, "ref": lambda v: one_line(v, "A priority's ref"),
+        "title": lambda v: required_line(v, "A priority's title"), "statement": str.strip,
+        "needs_improvement": str.strip, "ref": lambda v: required_line(v, "A priority's ref"),
         "kind": lambda v: choice(v, PRIORITY_KINDS, "kind of priority"),
     }, "a priority")
     priority = live_row(session, Priority, priority_id, "priority")
@@ -308,8 +308,8 @@ def create_blank_plan(
     session: Session, title: str, short_name: str, period_start: dt.date | None,
     period_end: dt.date | None, organisation: str = "", board: str = "",
 ) -> Plan:
-    title = one_line(title, "A plan's title")
-    short_name = one_line(short_name, "A plan's short name")
+    title = required_line(title, "A plan's title")
+    short_name = required_line(short_name, "A plan's short name")
     _refuse_taken_short_name(session, short_name)
     _check_period(period_start, period_end)
     plan = Plan(
@@ -324,8 +324,8 @@ def edit_plan(session: Session, plan_id: str, **fields: Any) -> Plan:
     """Title, short_name, organisation, board, marking, state, period_start,
     period_end or description."""
     fields = _cleaned(fields, {
-        "title": lambda v: one_line(v, "A plan's title"),
-        "short_name": lambda v: one_line(v, "A plan's short name"),
+        "title": lambda v: required_line(v, "A plan's title"),
+        "short_name": lambda v: required_line(v, "A plan's short name"),
         "organisation": str.strip, "board": str.strip, "marking": str.strip,
         "description": str.strip, "state": lambda v: choice(v, PLAN_STATES, "plan state"),
         "period_start": lambda v: v, "period_end": lambda v: v,

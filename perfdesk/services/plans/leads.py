@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 
 from perfdesk.domain.text import guess_lead_kind, name_key
 from perfdesk.errors import Conflict
-from perfdesk.services.edit_guards import choice, live_row, one_line
+from perfdesk.services.edit_guards import choice, live_row, required_line
 from perfdesk.store import queries
 from perfdesk.store.schema import Action, ActionLead, Lead, Measure, RoleHolder, utc_now
 
@@ -38,7 +38,7 @@ def _refuse_taken_lead(session: Session, name: str, other_than: str | None = Non
 
 def add_lead(session: Session, name: str, kind: str | None = None) -> Lead:
     """A new lead; its kind (Role or Person) is guessed from the name if not given."""
-    name = one_line(name, "A lead's name")
+    name = required_line(name, "A lead's name")
     _refuse_taken_lead(session, name)
     lead = Lead(name=name, kind=choice(kind, LEAD_KINDS, "kind of lead") if kind
                 else guess_lead_kind(name))
@@ -48,7 +48,7 @@ def add_lead(session: Session, name: str, kind: str | None = None) -> Lead:
 
 def rename_lead(session: Session, lead_id: str, new_name: str) -> Lead:
     lead = live_row(session, Lead, lead_id, "lead")
-    new_name = one_line(new_name, "A lead's name")
+    new_name = required_line(new_name, "A lead's name")
     _refuse_taken_lead(session, new_name, other_than=lead.id)
     lead.name = new_name
     return lead

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from perfdesk import presentation
+from perfdesk.domain.text import one_line
 from perfdesk.services.actions.detail import HistoryEntry, UpdateView
 from perfdesk.store.schema import Step
 from perfdesk.ui.plan.editor.fields import day_text, local_time_text
@@ -33,10 +34,6 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 WITHDRAWN_GREY = "#6b7078"
 Role = Qt.ItemDataRole
-
-
-def one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 class RowsModel(QAbstractTableModel):
