@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -22,6 +23,7 @@ from sqlmodel import Session
 from perfdesk.clock import Clock
 from perfdesk.errors import DatabaseBusy, DatabaseReadOnly, PerfDeskError, StorageFailure
 from perfdesk.services.undo import UndoHistory
+from perfdesk.store.changes import Changes
 from perfdesk.store.database import Database
 from perfdesk.store.edits import Edit, perform
 from perfdesk.ui import ask
@@ -29,6 +31,27 @@ from perfdesk.ui.settings import Settings
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """The operation was done: what it returned, and what it changed."""
+
+    value: T
+    changes: Changes
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The operation was refused and nothing changed; the user has been told
+    `message`. `for_now`: a passing reason (the file was busy, the disk
+    failed), so what the user typed should be kept to retry."""
+
+    message: str
+    for_now: bool = False
+
+
+Outcome = Done[T] | Refused
 
 
 class Operations(QObject):
