@@ -1,6 +1,9 @@
 """The main window: a tab per plan and the Overview, menus, toolbar, the
 read-only banner and the status bar. What each menu command does lives in
-`file_commands` and `plan_commands`; this module only wires them up."""
+`ui/commands/` (which see the window only through `commands.window.Window`);
+this module only wires them up, and redraws when `ops.changed` says what an
+operation changed. While a long operation changes the database (in a
+worker), the editing commands are disabled; reading goes on."""
 
 from __future__ import annotations
 
@@ -105,6 +108,14 @@ class MainWindow(QMainWindow):
     def today(self) -> dt.date:
         return self.clock().date()
 
+    @property
+    def widget(self) -> QWidget:
+        """The parent of a command's questions (`commands.window.Window`)."""
+        return self
+
+    def show_status(self, text: str, ms: int = 10000) -> None:
+        self.statusBar().showMessage(text, ms)
+
     # -- the database shown ------------------------------------------------
     def set_database(self, db: Database) -> None:
         """Show `db` (on start, or after File > Open / New)."""
@@ -115,6 +126,8 @@ class MainWindow(QMainWindow):
         self.ops = Operations(db, self.settings, self, clock=self.clock)
         self.ops.undo_state.connect(self._update_undo)
         self.ops.changed.connect(self._on_changed)
+        self.ops.long_work.started.connect(lambda _label: self._update_editing())
+        self.ops.long_work.ended.connect(self._update_editing)
         self.settings.remember_database(db.location)
         self.build_tabs()
         self.setWindowTitle(f"PerfDesk — {db.path.name if db.path else db.location}")
@@ -372,9 +385,17 @@ class MainWindow(QMainWindow):
             action.setToolTip(f"{word} {label} ({keys})" if label else f"Nothing to {word.lower()}")
 
     def _update_editing(self) -> None:
-        writable = self.db is not None and not self.db.read_only
+        """Editing commands only on a writable database, and not while a
+        long operation is changing it (reading and printing go on)."""
+        busy = self.ops is not None and bool(self.ops.busy_with)
+        writable = self.db is not None and not self.db.read_only and not busy
         for action in self._editing_actions:
             action.setEnabled(writable)
+        if busy:
+            self.act_undo.setEnabled(False)
+            self.act_redo.setEnabled(False)
+        else:
+            self._update_undo()
 
     def _on_changed(self, edit: object) -> None:
         self._unsaved_to_backup = True
@@ -389,6 +410,8 @@ class MainWindow(QMainWindow):
         db = self.db
         if not self._unsaved_to_backup or db is None or db.path is None or db.read_only:
             return
+        if self.ops is not None and self.ops.long_work.label:
+            return  # the next tick, once the long operation has ended
         try:
             backup.backup(db.path, "periodic", db.now())
         except (OSError, PerfDeskError) as exc:  # a backup must never stop the work
@@ -499,7 +522,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Every edit is already committed, bar a field still being typed in,
-        which is saved now; then only the layout is left to keep."""
+        which is saved now; then only the layout is left to keep. Not while
+        a long operation runs: it is waited for (or cancelled) first."""
+        if self.ops is not None and self.ops.long_work.label:
+            self.show_status(f"Wait for {self.ops.long_work.label} to finish, or cancel it, "
+                             "before closing PerfDesk.", 10000)
+            event.ignore()
+            return
         self.save_typing()
         self._save_layout()
         self.settings.store.sync()

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -21,12 +22,19 @@ from PySide6.QtWidgets import QWidget
 from sqlmodel import Session
 
 from perfdesk.clock import Clock
-from perfdesk.errors import DatabaseBusy, DatabaseReadOnly, PerfDeskError, StorageFailure
+from perfdesk.errors import (
+    Cancelled,
+    DatabaseBusy,
+    DatabaseReadOnly,
+    PerfDeskError,
+    StorageFailure,
+)
 from perfdesk.services.undo import UndoHistory
 from perfdesk.store.changes import Changes
 from perfdesk.store.database import Database
 from perfdesk.store.edits import Edit, perform
 from perfdesk.ui import ask
+from perfdesk.ui.long_work import LongWork, Progress
 from perfdesk.ui.settings import Settings
 
 T = TypeVar("T")
@@ -134,3 +142,120 @@ class Operations(QObject):
     def _refuse(self, label: str, message: str) -> None:
         log.warning("%s refused: %s", label, message)
         ask.refuse(self._window, f"{label}: not done", message)
+
+    # -- the file shown, for commands that back it up or replace it ---------------
+    @property
+    def file(self) -> Path | None:
+        """The database file (None for a database that is not a file)."""
+        return self.db.path
+
+    @property
+    def location(self) -> str:
+        return self.db.location
+
+    def now(self) -> dt.datetime:
+        """Now by the database's clock, which stamps its backups."""
+        return self.db.now()
+
+    # -- long operations, off the GUI thread (ui/long_work.py) -------------------
+    @property
+    def long_work(self) -> LongWork:
+        """The worker and the one progress dialog every long operation shares."""
+        work: LongWork | None = getattr(self, "_long_work", None)
+        if work is None:
+            work = self._long_work = LongWork(self._window)
+        return work
+
+    @property
+    def busy_with(self) -> str:
+        """The long operation changing the database now ("" when none):
+        edits wait for it; reading goes on."""
+        work: LongWork | None = getattr(self, "_long_work", None)
+        return work.label if work is not None and work.writes else ""
+
+    def run_long(self, label: str, work: Callable[[Database, Progress], T], *,
+                 text: str = "", cancellable: bool = True, writes: bool = True,
+                 blocks_window: bool = False, changes: Changes | None = None,
+                 refused_title: str = "") -> Done[T] | Refused:
+        """Run `work(db, progress)` in a worker behind the shared progress
+        dialog (`text`, default "<label>…"), the window going on meanwhile;
+        returns once it has ended. Cancel (when `cancellable`) makes the
+        work's next `progress(...)` raise `Cancelled` inside its still open
+        transaction: nothing changes. While work that `writes` runs, edits
+        are refused ("Wait for <label> to finish"); `blocks_window` keeps the
+        window from use too (the file itself is being replaced).
+
+        When the work changed the database, `changed` says so with `changes`
+        (default: anything may have changed). A refusal is shown with
+        `refused_title` (default "<label>: not done")."""
+        title = refused_title or f"{label}: not done"
+        running = self.long_work.label
+        if running:
+            return self._refused_long(title, f"Wait for {running} to finish; nothing was "
+                                             "changed.", for_now=True)
+        if writes and self.db.read_only:
+            return self._refused_long(title, f"{self.db.location} is open read-only; "
+                                             "nothing was changed.")
+        db = self.db
+        before = db.writes
+        outcome = self.long_work.run(
+            label, text or f"{label}…", lambda progress: work(db, progress),
+            cancellable=cancellable, blocks_window=blocks_window, writes=writes)
+        error = outcome.error
+        if isinstance(error, Cancelled):
+            log.info("%s cancelled", label)
+            ask.inform(self._window, f"{label}: cancelled", str(error))
+            return Refused(str(error), False)
+        if isinstance(error, PerfDeskError | OSError):
+            log.warning("%s refused: %s", label, error)
+            return self._refused_long(title, str(error),
+                                      for_now=isinstance(error, DatabaseBusy | StorageFailure))
+        if error is not None:
+            raise error  # a bug: the crash handler reports it
+        done = changes if changes is not None else Changes.all()
+        if db.writes == before:
+            done = Changes()
+        if done.anything:
+            self.changed.emit(done)
+        return Done(outcome.value, done)
+
+    def run_long_edit(self, label: str, operation: Callable[[Session, Progress], T], *,
+                      text: str = "", cancellable: bool = True, backup: str = "",
+                      refused_title: str = "") -> Done[T] | Refused:
+        """`run_long` for one undoable edit (importing a plan or a return):
+        `operation(session, progress)` in one recorded transaction, then on
+        the undo stack like any edit. `backup`: the reason for a backup taken
+        first (outside data is backed up before it is applied)."""
+        author = self.author
+
+        def work(db: Database, progress: Progress) -> tuple[T, Edit]:
+            if backup:
+                _backup_before(db, backup)
+            return perform(db, label, lambda s: operation(s, progress), author)
+
+        result = self.run_long(label, work, text=text, cancellable=cancellable,
+                               changes=Changes(), refused_title=refused_title)
+        if isinstance(result, Refused):
+            return result
+        value, edit = result.value
+        log.info("%s: %d changes", label, len(edit.changes))
+        self.history.record(edit)
+        self.undo_state.emit()
+        changes = Changes.of_edit(edit)
+        self.changed.emit(changes)
+        return Done(value, changes)
+
+    def _refused_long(self, title: str, message: str, *, for_now: bool = False) -> Refused:
+        ask.refuse(self._window, title, message)
+        return Refused(message, for_now)
+
+
+def _backup_before(db: Database, reason: str) -> None:
+    from perfdesk.services.workbook.exchange import backup_before
+
+    try:
+        backup_before(db, reason)
+    except (OSError, PerfDeskError) as exc:
+        raise StorageFailure(f"The backup before importing could not be written: {exc}. "
+                             "Nothing was changed.") from exc
+

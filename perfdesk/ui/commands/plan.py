@@ -12,54 +12,54 @@ from perfdesk.ui import ask
 if TYPE_CHECKING:
     from perfdesk.domain.action_view import ActionRow
     from perfdesk.services.plans.outline import PriorityOutline
-    from perfdesk.ui.main_window import MainWindow
+    from perfdesk.ui.commands.window import Window
     from perfdesk.ui.plan.tab import PlanTab
 
 
-def _tab(window: MainWindow) -> PlanTab | None:
+def _tab(window: Window) -> PlanTab | None:
     tab = window.current_plan_tab()
     if tab is None:
-        ask.inform(window, "Choose a plan", "Open a plan's tab first.")
+        ask.inform(window.widget, "Choose a plan", "Open a plan's tab first.")
     return tab
 
 
-def _row(window: MainWindow) -> tuple[PlanTab, ActionRow] | None:
+def _row(window: Window) -> tuple[PlanTab, ActionRow] | None:
     tab = _tab(window)
     if tab is None:
         return None
     row = tab.current_row()
     if row is None:
-        ask.inform(window, "Choose an action", "Select an action in the list first.")
+        ask.inform(window.widget, "Choose an action", "Select an action in the list first.")
         return None
     return tab, row
 
 
-def _priority(window: MainWindow, tab: PlanTab | None) -> PriorityOutline | None:
+def _priority(window: Window, tab: PlanTab | None) -> PriorityOutline | None:
     chosen = tab.navigator.current() if tab else None
     if tab is not None and chosen is None:
-        ask.inform(window, "Choose a priority", "Choose a priority in the list on the left.")
+        ask.inform(window.widget, "Choose a priority", "Choose a priority in the list on the left.")
     return chosen
 
 
-def find(window: MainWindow) -> None:
+def find(window: Window) -> None:
     tab = _tab(window)
     if tab:
         tab.filters.focus_search()
 
 
-def clear_filters(window: MainWindow) -> None:
+def clear_filters(window: Window) -> None:
     tab = window.current_plan_tab()
     if tab:
         tab.filters.clear_all()
 
 
-def add_update(window: MainWindow) -> None:
+def add_update(window: Window) -> None:
     chosen = _row(window)
     if chosen:
         chosen[0].editor.add_update()
 
 
-def add_action(window: MainWindow) -> None:
+def add_action(window: Window) -> None:
     tab = _tab(window)
     if tab is None or window.ops is None:
         return
@@ -76,19 +76,19 @@ def add_action(window: MainWindow) -> None:
         tab.editor.setFocus()
 
 
-def delete_action(window: MainWindow) -> None:
+def delete_action(window: Window) -> None:
     chosen = _row(window)
     if chosen is None or window.ops is None:
         return
     row = chosen[1]
-    if ask.confirm(window, "Delete action?",
+    if ask.confirm(window.widget, "Delete action?",
                    f"Delete action {row.ref}? Its updates are kept with it, and Undo "
                    "(Ctrl+Z) brings it back."):
         window.ops.run(f"Delete action {row.ref}",
                        lambda s: plan_care.delete_action(s, row.id))
 
 
-def move_action(window: MainWindow) -> None:
+def move_action(window: Window) -> None:
     from perfdesk.ui.dialogs.plan_dialogs import ask_move
 
     chosen = _row(window)
@@ -96,7 +96,7 @@ def move_action(window: MainWindow) -> None:
         return
     tab, row = chosen
     choices = [(p.id, p.label) for p in tab.outline.priorities]  # type: ignore[union-attr]
-    answer = ask_move(window, choices, row.priority_id, row.timeframe, row.ref)
+    answer = ask_move(window.widget, choices, row.priority_id, row.timeframe, row.ref)
     if answer is not None:
         priority_id, timeframe = answer
         window.ops.run(f"Move action {row.ref}",
@@ -104,25 +104,25 @@ def move_action(window: MainWindow) -> None:
         tab.select_action(row.id)
 
 
-def renumber(window: MainWindow) -> None:
+def renumber(window: Window) -> None:
     tab = _tab(window)
     if tab is None or window.ops is None:
         return
     changed = window.ops.run("Renumber actions",
                              lambda s: plan_care.renumber_actions(s, tab.plan_id))
     if changed is not None:
-        window.statusBar().showMessage(
+        window.show_status(
             f"{changed} ref{'s' if changed != 1 else ''} changed" if changed
             else "The refs were already in order", 8000)
 
 
-def add_priority(window: MainWindow) -> None:
+def add_priority(window: Window) -> None:
     from perfdesk.ui.dialogs.plan_dialogs import ask_priority
 
     tab = _tab(window)
     if tab is None or window.ops is None:
         return
-    values = ask_priority(window)
+    values = ask_priority(window.widget)
     if values is None:
         return
 
@@ -135,14 +135,14 @@ def add_priority(window: MainWindow) -> None:
     window.ops.run(f"Add priority {values.title}", add)
 
 
-def edit_priority(window: MainWindow) -> None:
+def edit_priority(window: Window) -> None:
     from perfdesk.ui.dialogs.plan_dialogs import PriorityValues, ask_priority
 
     tab = _tab(window)
     chosen = _priority(window, tab)
     if tab is None or chosen is None or window.ops is None:
         return
-    values = ask_priority(window, PriorityValues(
+    values = ask_priority(window.widget, PriorityValues(
         title=chosen.title, kind=chosen.kind, statement=chosen.statement,
         needs_improvement="\n".join(chosen.needs_improvement)))
     if values is not None:
@@ -151,20 +151,20 @@ def edit_priority(window: MainWindow) -> None:
             needs_improvement=values.needs_improvement))
 
 
-def delete_priority(window: MainWindow) -> None:
+def delete_priority(window: Window) -> None:
     tab = _tab(window)
     chosen = _priority(window, tab)
     if tab is None or chosen is None or window.ops is None:
         return
     count = sum(1 for r in tab.model.all_rows() if r.priority_id == chosen.id)
-    if ask.confirm(window, "Delete priority?",
+    if ask.confirm(window.widget, "Delete priority?",
                    f"Delete {chosen.kind.lower()} {chosen.label} and its {count} "
                    f"action{'s' if count != 1 else ''}? Undo (Ctrl+Z) brings them all back."):
         window.ops.run(f"Delete priority {chosen.ref}",
                        lambda s: plan_care.delete_priority(s, chosen.id))
 
 
-def add_outcome(window: MainWindow) -> None:
+def add_outcome(window: Window) -> None:
     from perfdesk.ui.dialogs.plan_dialogs import ask_outcome
 
     tab = _tab(window)
@@ -172,20 +172,20 @@ def add_outcome(window: MainWindow) -> None:
         return
     chosen = tab.navigator.current()
     choices = [(p.id, p.label) for p in tab.outline.priorities]
-    values = ask_outcome(window, choices, chosen.id if chosen else None)
+    values = ask_outcome(window.widget, choices, chosen.id if chosen else None)
     if values is not None:
         window.ops.run("Add outcome statement", lambda s: plan_care.add_outcome(
             s, tab.plan_id, values.priority_id, values.statement))
 
 
-def manage_leads(window: MainWindow) -> None:
+def manage_leads(window: Window) -> None:
     from perfdesk.ui.dialogs.leads_dialog import show_leads
 
     if window.ops is not None:
-        show_leads(window.ops, window)
+        show_leads(window.ops, window.widget)
 
 
-def edit_plan(window: MainWindow) -> None:
+def edit_plan(window: Window) -> None:
     from dataclasses import asdict, fields
 
     from perfdesk.store.schema import Plan
@@ -196,7 +196,7 @@ def edit_plan(window: MainWindow) -> None:
         return
     plan = window.ops.read(lambda s: s.get(Plan, tab.plan_id))
     current = PlanValues(**{f.name: getattr(plan, f.name) for f in fields(PlanValues)})
-    values = ask_plan_details(window, current, today=window.today)
+    values = ask_plan_details(window.widget, current, today=window.today)
     if values is None:
         return
     before, after = asdict(current), asdict(values)
@@ -206,12 +206,12 @@ def edit_plan(window: MainWindow) -> None:
                        lambda s: plan_care.edit_plan(s, tab.plan_id, **changed))
 
 
-def new_plan(window: MainWindow) -> None:
+def new_plan(window: Window) -> None:
     from perfdesk.ui.dialogs.plan_dialogs import ask_new_plan
 
     if window.ops is None:
         return
-    values = ask_new_plan(window, today=window.today)
+    values = ask_new_plan(window.widget, today=window.today)
     if values is None:
         return
     plan = window.ops.run(f"New plan {values.short_name}", lambda s: plan_care.create_blank_plan(
@@ -221,7 +221,7 @@ def new_plan(window: MainWindow) -> None:
         window.build_tabs(plan.id)
 
 
-def roll_forward(window: MainWindow) -> None:
+def roll_forward(window: Window) -> None:
     from perfdesk.services.plans.roll_forward import roll_forward as roll
     from perfdesk.ui.dialogs.plan_dialogs import ask_roll_forward
 
@@ -230,7 +230,7 @@ def roll_forward(window: MainWindow) -> None:
         return
     today = window.today
     open_count = sum(1 for r in tab.model.all_rows() if not r.status.is_finished)
-    values = ask_roll_forward(window, tab.outline, open_count, today=today)
+    values = ask_roll_forward(window.widget, tab.outline, open_count, today=today)
     if values is None:
         return
     author = window.settings.user_name
@@ -240,5 +240,5 @@ def roll_forward(window: MainWindow) -> None:
     if plan is not None:
         window.build_tabs(plan.id)
         carried = window.ops.read(lambda s: len(action_rows(s, plan.id, today)))
-        window.statusBar().showMessage(
+        window.show_status(
             f"{values.short_name} started with {carried} carried actions", 10000)

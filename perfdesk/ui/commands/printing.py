@@ -1,6 +1,7 @@
-"""File ▸ Print pack… (a PDF board pack through reportlab, with a progress
-dialog, opened in the system viewer) and File ▸ Print… (the list on screen,
-through the system print dialog with a preview)."""
+"""File ▸ Print pack… (a PDF board pack through reportlab, gathered and laid
+out in a worker behind the shared progress dialog, opened in the system
+viewer) and File ▸ Print… (the list on screen, through the system print
+dialog with a preview)."""
 
 from __future__ import annotations
 
@@ -9,25 +10,26 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from perfdesk.domain.dates import nice_date
-from perfdesk.errors import PerfDeskError
 from perfdesk.store import queries
+from perfdesk.store.changes import Changes
 from perfdesk.ui import ask
+from perfdesk.ui.ops import Refused
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
+    from perfdesk.store.database import Database
+    from perfdesk.ui.commands.window import Window
     from perfdesk.ui.dialogs.pack_dialog import PackChoices
-    from perfdesk.ui.main_window import MainWindow
+    from perfdesk.ui.long_work import Progress
 
 log = logging.getLogger(__name__)
 
 
-def _choices(window: MainWindow) -> PackChoices:
+def _choices(window: Window) -> PackChoices:
     from perfdesk.store.schema import Lead
     from perfdesk.ui.dialogs.pack_dialog import PackChoices
 
@@ -48,54 +50,44 @@ def _choices(window: MainWindow) -> PackChoices:
     return window.ops.read(read)
 
 
-def print_pack(window: MainWindow) -> Path | None:
+def print_pack(window: Window) -> Path | None:
     from perfdesk.services.pack.data import pack_data
     from perfdesk.ui.dialogs.pack_dialog import ask_pack
 
     if window.ops is None:
         return None
-    options = ask_pack(window, _choices(window), today=window.today)
+    options = ask_pack(window.widget, _choices(window), today=window.today)
     if options is None:
         return None
     stem = "board-pack" if not options.lead else f"actions-{options.lead}"
     suggested = f"{stem}-{(options.as_at or window.today).isoformat()}.pdf"
-    target = ask.save_path(window, "Save the pack as", "PDF (*.pdf)", suggested)
+    target = ask.save_path(window.widget, "Save the pack as", "PDF (*.pdf)", suggested)
     if not target:
         return None
-    progress = QProgressDialog("Gathering the plans…", "", 0, 100, window)
-    progress.setWindowTitle("Print pack")
-    progress.setCancelButton(None)  # type: ignore[arg-type]
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(0)
-    progress.setValue(0)
-    QApplication.processEvents()
-    try:
-        data = window.ops.read(lambda s: pack_data(s, options, window.today))
+    today, out = window.today, Path(target)
+
+    def work(db: Database, progress: Progress) -> Path:
         from perfdesk.reports.pack import build_pack
 
-        def step(done: int, total: int) -> None:
-            progress.setLabelText(f"Laying out the pack ({done} of {total})…")
-            progress.setValue(int(100 * done / max(total, 1)))
-            QApplication.processEvents()
+        progress.say("Gathering the plans…")
+        with db.read() as session:
+            data = pack_data(session, options, today)
+        progress.say("Laying out the pack…")
+        return build_pack(data, out, progress)
 
-        path = build_pack(data, Path(target), step)
-    except PerfDeskError as exc:
-        ask.refuse(window, "Pack not made", str(exc))
+    done = window.ops.run_long("Print pack", work, text="Gathering the plans…", writes=False,
+                               changes=Changes(), refused_title="Pack not made")
+    if isinstance(done, Refused):
         return None
-    except OSError as exc:
-        ask.refuse(window, "Pack not made", f"{target} could not be written: {exc}.")
-        return None
-    finally:
-        progress.reset()
-        progress.deleteLater()
-    window.statusBar().showMessage(f"Pack saved to {path}", 10000)
+    path = done.value
+    window.show_status(f"Pack saved to {path}", 10000)
     if not ask.open_in_viewer(str(path)):
-        ask.inform(window, "Pack made", f"The pack is saved at {path}. No PDF viewer "
+        ask.inform(window.widget, "Pack made", f"The pack is saved at {path}. No PDF viewer "
                    "could be opened; open the file from there.")
     return path
 
 
-def table_document(window: MainWindow) -> QTextDocument | None:
+def table_document(window: Window) -> QTextDocument | None:
     """The list on screen (the current plan tab's actions or measures, as
     filtered) as a printable document."""
     tab = window.current_plan_tab()
@@ -132,13 +124,13 @@ def table_document(window: MainWindow) -> QTextDocument | None:
     return document
 
 
-def print_table(window: MainWindow) -> None:
+def print_table(window: Window) -> None:
     document = table_document(window)
     if document is None:
-        ask.inform(window, "Print", "Open a plan's tab to print its list.")
+        ask.inform(window.widget, "Print", "Open a plan's tab to print its list.")
         return
 
     def render(printer: QPrinter) -> None:
         document.print_(printer)
 
-    ask.print_preview(window, render)
+    ask.print_preview(window.widget, render)

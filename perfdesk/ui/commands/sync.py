@@ -1,24 +1,30 @@
 """File menu commands for update bundles: send my updates, receive updates,
 decide conflicts, publish the master, refresh from the master.
 
-Receiving and refreshing bring outside data in, so each is backed up first
-by its service, runs behind a progress dialog, and reloads every tab after.
+Each long one runs through `ops.run_long`, in a worker behind the shared
+progress dialog. Receiving and refreshing bring outside data in, so each is
+backed up first by its service; the window redraws what they changed when
+`ops.changed` says so.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from perfdesk.errors import PerfDeskError
 from perfdesk.services.sync.bundle import SUFFIX
+from perfdesk.store.changes import Changes
 from perfdesk.store.database import open_database
 from perfdesk.ui import ask
-from perfdesk.ui.commands.file import DB_FILTER, Busy
+from perfdesk.ui.commands.file import DB_FILTER
+from perfdesk.ui.ops import Refused
 
 if TYPE_CHECKING:
-    from perfdesk.ui.main_window import MainWindow
+    from perfdesk.store.database import Database
+    from perfdesk.ui.commands.window import Window
+    from perfdesk.ui.long_work import Progress
 
 log = logging.getLogger(__name__)
 BUNDLE_FILTER = f"PerfDesk update bundles (*{SUFFIX});;All files (*)"
@@ -29,15 +35,16 @@ def _file_name_part(text: str) -> str:
     return "-".join(p for p in kept.split("-") if p) or "updates"
 
 
-def send_updates(window: MainWindow) -> None:
+def send_updates(window: Window) -> None:
     from perfdesk.services.sync.send import send, unsent_count
 
-    if window.db is None or window.ops is None:
+    ops = window.ops
+    if ops is None:
         return
-    count = window.ops.read(unsent_count)
+    count = ops.read(unsent_count)
     everything = False
     if count == 0:
-        if not ask.confirm(window, "Nothing new to send",
+        if not ask.confirm(window.widget, "Nothing new to send",
                            "Nothing has changed here since your last bundle. Send every "
                            "change made here again (if a bundle went astray)? The master "
                            "ignores what it already has.", yes="Send everything"):
@@ -45,40 +52,48 @@ def send_updates(window: MainWindow) -> None:
         everything = True
     who = _file_name_part(window.settings.user_name or "my")
     suggested = f"{who}-updates-{window.today:%Y-%m-%d}{SUFFIX}"
-    path = ask.save_path(window, "Send my updates", BUNDLE_FILTER, suggested)
+    path = ask.save_path(window.widget, "Send my updates", BUNDLE_FILTER, suggested)
     if not path:
         return
-    try:
-        result = send(window.db, Path(path), author=window.settings.user_name,
-                      everything=everything)
-    except (PerfDeskError, OSError) as exc:
-        ask.refuse(window, "Updates not sent", str(exc))
+    author = window.settings.user_name
+    out = Path(path)
+    # Only how far this database has sent changes: no view shows that but the status bar.
+    done = ops.run_long(
+        "Send my updates", lambda db, progress: send(
+            db, out, author=author, everything=everything, progress=progress),
+        text=f"Writing {out.name}…", changes=Changes(), refused_title="Updates not sent")
+    if isinstance(done, Refused):
         return
+    result = done.value
     window.update_conflicts()
-    ask.inform(window, "Updates ready to send",
+    ask.inform(window.widget, "Updates ready to send",
                f"{result.changes} change{'s' if result.changes != 1 else ''} written to "
                f"{result.path}. Give this file to the secretariat (email, shared drive or "
                "memory stick); they receive it into the master.")
 
 
-def receive_updates(window: MainWindow) -> None:
-    from perfdesk.services.sync.receive import receive
+def receive_updates(window: Window) -> None:
+    from perfdesk.services.sync.receive import ReceiveReport, receive
 
-    if window.db is None or window.ops is None:
+    ops = window.ops
+    if ops is None:
         return
-    paths = ask.open_paths(window, "Receive updates", BUNDLE_FILTER)
+    paths = [Path(p) for p in ask.open_paths(window.widget, "Receive updates", BUNDLE_FILTER)]
     if not paths:
         return
     window.save_typing()
-    try:
-        with Busy(window, "Receiving updates…") as busy:
-            report = receive(window.db, [Path(p) for p in paths],
-                             author=window.settings.user_name, progress=busy.step)
-    except PerfDeskError as exc:
-        ask.refuse(window, "Updates not received", str(exc))
+    author = window.settings.user_name
+
+    def work(db: Database, progress: Progress) -> ReceiveReport:
+        progress.say("Reading and checking the updates…")
+        return receive(db, paths, author=author, progress=_saying(
+            progress, f"Applying the changes in {_names(paths)}…"))
+
+    done = ops.run_long("Receive updates", work, text="Receiving updates…",
+                        refused_title="Updates not received")
+    if isinstance(done, Refused):
         return
-    window.build_tabs(_current_plan(window))
-    window.update_conflicts()
+    report = done.value  # the views have redrawn: `changed` said everything may have changed
     lines = []
     for bundle in report.bundles:
         if bundle.new == 0:
@@ -93,17 +108,35 @@ def receive_updates(window: MainWindow) -> None:
     if not report.nothing_new:
         lines.append("\nA backup was taken first: File > Restore from backup… puts the plans "
                      "back as they were before.")
-    ask.inform(window, "Updates received", "\n".join(lines))
+    ask.inform(window.widget, "Updates received", "\n".join(lines))
     if report.conflicts:
         show_conflicts(window)
 
 
-def show_conflicts(window: MainWindow) -> None:
+def _names(paths: list[Path]) -> str:
+    return paths[0].name if len(paths) == 1 else f"{len(paths)} bundles"
+
+
+def _saying(progress: Progress, text: str) -> Callable[[int, int], None]:
+    """`progress`, saying `text` from its first count on."""
+    first = True
+
+    def step(done: int, total: int) -> None:
+        nonlocal first
+        if first:
+            first = False
+            progress.say(text)
+        progress(done, total)
+
+    return step
+
+
+def show_conflicts(window: Window) -> None:
     from perfdesk.ui.dialogs.conflicts_dialog import ConflictsDialog
 
     if window.ops is None:
         return
-    dialog = ConflictsDialog(window.ops, window)
+    dialog = ConflictsDialog(window.ops, window.widget)
     exec_dialog(dialog)
     window.update_conflicts()
     for tab in window.built_plan_tabs():  # a decision to keep changes no row: say it is decided
@@ -115,62 +148,60 @@ def exec_dialog(dialog: object) -> None:
     dialog.exec()  # type: ignore[attr-defined]
 
 
-def publish_master(window: MainWindow) -> None:
+def publish_master(window: Window) -> None:
     from perfdesk.services.sync.copies import publish
 
-    db = window.db
-    if db is None or db.path is None:
-        ask.refuse(window, "Not published", "Only a database file can be published.")
+    ops = window.ops
+    file = ops.file if ops is not None else None
+    if ops is None or file is None:
+        ask.refuse(window.widget, "Not published", "Only a database file can be published.")
         return
-    suggested = f"{db.path.stem}-master-{window.today:%Y-%m-%d}.sqlite"
-    path = ask.save_path(window, "Publish the master for laptops", DB_FILTER, suggested)
+    suggested = f"{file.stem}-master-{window.today:%Y-%m-%d}.sqlite"
+    path = ask.save_path(window.widget, "Publish the master for laptops", DB_FILTER, suggested)
     if not path:
         return
-    try:
-        out = publish(db, Path(path), author=window.settings.user_name)
-    except (PerfDeskError, OSError) as exc:
-        ask.refuse(window, "Not published", str(exc))
+    author = window.settings.user_name
+    # Publishing records only that it was published: nothing any view shows.
+    done = ops.run_long("Publish master", lambda db, _progress: publish(
+        db, Path(path), author=author), text=f"Writing {Path(path).name}…",
+        cancellable=False, changes=Changes(), refused_title="Not published")
+    if isinstance(done, Refused):
         return
-    ask.inform(window, "Master published",
-               f"Published to {out}. Laptops take it with File > Refresh from master; their "
-               "own unsent changes are kept.")
+    ask.inform(window.widget, "Master published",
+               f"Published to {done.value}. Laptops take it with File > Refresh from master; "
+               "their own unsent changes are kept.")
 
 
-def refresh_from_master(window: MainWindow) -> None:
-    from perfdesk.services.sync.copies import refresh
+def refresh_from_master(window: Window) -> None:
+    from perfdesk.services.sync.copies import RefreshResult, refresh
 
-    db = window.db
-    if db is None or db.path is None or db.read_only:
-        ask.refuse(window, "Not refreshed", "Only a database file open for editing can be "
-                                            "refreshed from the master.")
+    ops = window.ops
+    path = ops.file if ops is not None else None
+    if ops is None or path is None or ops.read_only:
+        ask.refuse(window.widget, "Not refreshed", "Only a database file open for editing can "
+                                                   "be refreshed from the master.")
         return
-    master = ask.open_path(window, "Refresh from the master", DB_FILTER)
+    master = ask.open_path(window.widget, "Refresh from the master", DB_FILTER)
     if not master:
         return
-    if not ask.confirm(window, "Refresh from the master?",
+    if not ask.confirm(window.widget, "Refresh from the master?",
                        f"Replace the plans here with those in {Path(master).name}, then put "
                        "back every change made here that the master does not have yet? A "
                        "backup is taken first.", yes="Refresh"):
         return
-    path = db.path
-    window.release_database()
-    try:
-        with Busy(window, "Refreshing from the master…"):
-            result = refresh(path, Path(master), author=window.settings.user_name)
-    except (PerfDeskError, OSError) as exc:
-        ask.refuse(window, "Not refreshed", str(exc))
-        result = None
-    window.set_database(open_database(path, author=window.settings.user_name))
-    if result is not None:
-        kept = result.kept
-        ask.inform(window, "Refreshed",
-                   f"The plans are now the master's, with {kept} change"
-                   f"{'s' if kept != 1 else ''} made here kept on top. They go with your "
-                   "next Send my updates.")
+    author, clock = window.settings.user_name, ops.now
+    window.release_database()  # the file is replaced: let go of it first
 
+    def work(_db: Database, progress: Progress) -> RefreshResult:
+        return refresh(path, Path(master), author=author, clock=clock, progress=progress)
 
-# ---------------------------------------------------------------- helpers
-
-def _current_plan(window: MainWindow) -> str | None:
-    tab = window.current_plan_tab()
-    return tab.plan_id if tab else None
+    done = ops.run_long("Refresh from the master", work, text="Refreshing from the master…",
+                        blocks_window=True, refused_title="Not refreshed")
+    window.set_database(open_database(path, author=author))
+    if isinstance(done, Refused):
+        return
+    kept = done.value.kept
+    ask.inform(window.widget, "Refreshed",
+               f"The plans are now the master's, with {kept} change"
+               f"{'s' if kept != 1 else ''} made here kept on top. They go with your "
+               "next Send my updates.")
