@@ -6,6 +6,7 @@ import logging
 import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import TextIO
 
 
 class _Plain(logging.Formatter):
@@ -21,12 +22,12 @@ class _Plain(logging.Formatter):
 FILE_ONLY = "perfdesk_file_only"  # logged with extra={FILE_ONLY: True}: not on the terminal
 
 
-class _Console(logging.StreamHandler):  # type: ignore[type-arg]
+class _Console(logging.StreamHandler):
     """stderr as it is when a line is written (tests swap it), and a failure
     to write it is never a traceback."""
 
-    @property  # type: ignore[override]
-    def stream(self):  # type: ignore[no-untyped-def]
+    @property
+    def stream(self) -> TextIO:
         return sys.stderr
 
     @stream.setter

@@ -8,6 +8,7 @@ that prints badly in black and white loses nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
@@ -20,6 +21,8 @@ from perfdesk.services.pack.model import QuarterCount
 from .styles import ACCENT, FONT, MUTED, RULE
 
 _EMPTY = colors.HexColor("#eceff2")
+# The ignores on Rect(...): types-reportlab types Rect's **kw as the whole style
+# dict instead of Unpack[...] of it, so every style keyword reads as wrong.
 
 
 def _drawing(width: float, height: float) -> Drawing:
@@ -48,7 +51,7 @@ def sparkline(
     def y(value: float) -> float:
         return base + pad + (value - lo) / (hi - lo) * (height - base - 2 * pad)
 
-    label = {"fontName": FONT, "fontSize": 5.5, "fillColor": MUTED}
+    label: dict[str, Any] = {"fontName": FONT, "fontSize": 5.5, "fillColor": MUTED}
     drawing.add(String(pad, 1, f"{trend[0].period_end:%b %y}", textAnchor="start", **label))
     if len(trend) > 1:
         drawing.add(
@@ -79,7 +82,7 @@ def status_bar(
     """One bar split by status, in status order, each part as wide as its share."""
     drawing = _drawing(width, height)
     total = sum(counts.get(s.label, 0) for s in Status)
-    drawing.add(Rect(0, 0, width, height, fillColor=_EMPTY, strokeColor=None))
+    drawing.add(Rect(0, 0, width, height, fillColor=_EMPTY, strokeColor=None))  # type: ignore[arg-type]
     x = 0.0
     for status in Status:
         n = counts.get(status.label, 0)
@@ -87,8 +90,8 @@ def status_bar(
             continue
         w = width * n / total
         drawing.add(
-            Rect(x, 0, w, height, fillColor=colors.HexColor(presentation.colour(status)),
-                 strokeColor=colors.white, strokeWidth=0.5)
+            Rect(x, 0, w, height, fillColor=colors.HexColor(presentation.colour(status)),  # type: ignore[arg-type]
+                 strokeColor=colors.white, strokeWidth=0.5)  # type: ignore[arg-type]
         )
         x += w
     return drawing
@@ -117,8 +120,8 @@ def quarter_bars(
                 continue
             h = plot_h * count / biggest
             drawing.add(
-                Rect(x, y, bar_w, h, fillColor=colors.HexColor(presentation.colour(status)),
-                     strokeColor=colors.white, strokeWidth=0.5)
+                Rect(x, y, bar_w, h, fillColor=colors.HexColor(presentation.colour(status)),  # type: ignore[arg-type]
+                     strokeColor=colors.white, strokeWidth=0.5)  # type: ignore[arg-type]
             )
             y += h
         centre = x + bar_w / 2

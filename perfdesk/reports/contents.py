@@ -9,6 +9,7 @@ twice (reportlab's multiBuild) halves the time a long pack takes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -36,8 +37,8 @@ class Slot:
 class DeferredCanvas(Canvas):
     """Holds each page back until `save`, then adds what only the end knows."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._kept: list[dict[str, object]] = []
         self.page_of_key: dict[str, int] = {}
         self.slots: list[Slot] = []
@@ -46,7 +47,7 @@ class DeferredCanvas(Canvas):
 
     def showPage(self) -> None:
         self._kept.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # Canvas's own, not in the stubs
 
     def save(self) -> None:
         total = len(self._kept)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
@@ -142,7 +143,8 @@ def _add_templates(doc: PackDoc, data: PackData) -> None:
 
 
 def heading(
-    markup: str, style: object, level: int | None = None, key: str = "", step: int | None = None
+    markup: str, style: ParagraphStyle, level: int | None = None, key: str = "",
+    step: int | None = None,
 ) -> Paragraph:
     """A heading; with a level it is also a contents line and a bookmark."""
     para = Paragraph(markup, style)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -58,7 +58,7 @@ class RoomFor(CondPageBreak):
         for f in self._flowables:
             need += f.wrapOn(self.canv, availWidth, availHeight)[1]
             need += f.getSpaceBefore() + f.getSpaceAfter()
-        frame = self._doctemplateAttr("frame")
+        frame = self._doctemplateAttr("frame")  # type: ignore[attr-defined]  # not in the stubs
         page = getattr(frame, "_height", None)
         self.height = min(need, 0.7 * page) if page else need
         return super().wrap(availWidth, availHeight)
@@ -74,8 +74,8 @@ class PackDoc(BaseDocTemplate):
         self,
         filename: BinaryIO,
         pagesize: tuple[float, float],
-        on_step: Callable[[int, int], None] | None = None,
-        **kw: object,
+        on_step: Callable[[int], None] | None = None,
+        **kw: Any,
     ) -> None:
         super().__init__(
             filename, pagesize=pagesize, leftMargin=MARGIN_X, rightMargin=MARGIN_X,

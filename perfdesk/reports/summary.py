@@ -122,7 +122,7 @@ def quarter_section(quarters: Sequence[QuarterCount], width: float, st: Styles) 
     return [*section(title, st, room=max(150, 30 + 14 * lines)), pair]
 
 
-def _side_by_side(blocks: Sequence[list[Flowable]], block_w: float) -> Table:
+def _side_by_side(blocks: list[list[Flowable]], block_w: float) -> Table:
     return Table(
         [blocks], colWidths=[block_w + 16] * len(blocks), hAlign="LEFT", style=layout()
     )

@@ -8,7 +8,9 @@ a length that always fits on one page, even in landscape.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
 
@@ -53,11 +55,11 @@ class Cell(Paragraph):
     that it was cut short."""
 
     _wrapped_width: float | None = None
-    _cut: Paragraph | None = None
+    _cut: Flowable | None = None
 
-    def __init__(self, text: str | None, style: object, *args: object,
-                 max_height: float = CELL_MAX_HEIGHT, **kwargs: object) -> None:
-        super().__init__(text, style, *args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, text: str, style: ParagraphStyle, *args: Any,
+                 max_height: float = CELL_MAX_HEIGHT, **kwargs: Any) -> None:
+        super().__init__(text, style, *args, **kwargs)
         self.max_height = max_height
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -169,7 +171,7 @@ def _muted(value: str) -> str:
     return f'<font color="{MUTED_HEX}">{value}</font>'
 
 
-def _head(st: Styles, labels: Sequence[str]) -> list[Paragraph]:
+def _head(st: Styles, labels: Sequence[str]) -> list[Flowable | str]:
     return [Cell(label, st.head) for label in labels]
 
 
@@ -260,7 +262,7 @@ def _figure(value: float | None, unit: Unit, written: str) -> str:
     return text(written) if written.strip() else _muted("–")
 
 
-def _measure_row(m: PackMeasure, st: Styles) -> list[Flowable]:
+def _measure_row(m: PackMeasure, st: Styles) -> list[Flowable | str]:
     unit_note = " · rate per 10,000" if m.unit is Unit.PER_10000 else ""
     area = f"<br/>{_muted(text(m.area) + unit_note)}" if m.area or unit_note else ""
     baseline = _figure(m.baseline, m.unit, m.baseline_text)
@@ -297,7 +299,7 @@ def _measure_row(m: PackMeasure, st: Styles) -> list[Flowable]:
 def measures_table(measures: Sequence[PackMeasure], width: float, st: Styles) -> Table:
     """Indicator, Baseline, Latest, Target, RAG, Direction, Benchmarks, and a
     small trend chart for each measure with figures."""
-    rows: list[list[Flowable]] = [
+    rows: list[list[Flowable | str]] = [
         _head(st, ["Indicator", "Baseline", "Latest", "Target", "RAG", "Direction",
                    "Benchmarks", "Trend"])
     ]
