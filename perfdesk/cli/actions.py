@@ -9,10 +9,10 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlmodel import Session
 
+from perfdesk.cli.args import EXIT_OK, Command, Subparsers, add_plan, date
 from perfdesk.clock import system_clock
 from perfdesk.domain.status import Status
 from perfdesk.domain.text import name_key, split_names
@@ -25,8 +25,6 @@ from perfdesk.store.database import Database
 from perfdesk.store.edits import perform
 from perfdesk.store.schema import Action, Plan
 
-EXIT_OK = 0
-
 # The fields `edit` knows, in the order they are listed and applied. The due
 # date goes before "by when", so a due date given in the same call wins over
 # one read from the "by when" text.
@@ -38,21 +36,13 @@ _TEXT_COLUMN = {"action": "text", "success_criteria": "success_criteria",
 _SHOWN = 60  # characters of a long text shown in the "old → new" lines
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
-
-
 def _which_action(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--plan", required=True, metavar="NAME",
-                        help="the plan's short name or title")
+    add_plan(parser)
     parser.add_argument("--action", required=True, metavar="REF",
                         help="the action's ref, e.g. 1.2")
 
 
-def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+def add_parsers(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     """Add `update` and `edit` to `sub` (the subparsers of `perfdesk`)."""
     update = sub.add_parser("update", parents=[common], help="add a progress update to an action")
     _which_action(update)
@@ -60,7 +50,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
                         help="one of: " + ", ".join(s.label for s in Status))
     update.add_argument("--note", default="", metavar="TEXT", help="what has been done")
     update.add_argument("--next", default="", metavar="TEXT", help="the next steps")
-    update.add_argument("--date", type=_date, metavar="DATE",
+    update.add_argument("--date", type=date, metavar="DATE",
                         help="the date reported on, YYYY-MM-DD (default: today)")
     update.add_argument("--author", metavar="NAME", help="who reports (default: your login name)")
 
@@ -298,6 +288,6 @@ def _edit(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
+COMMANDS: dict[str, Command] = {
     "update": _update, "edit": _edit,
 }

@@ -1,4 +1,5 @@
-"""The backup commands of `perfdesk`: `backup`, `backups` and `restore`.
+"""The database file's commands: `check` (integrity and schema version),
+`backup`, `backups` and `restore`.
 
 `perfdesk.cli` adds these parsers with `add_parsers` and runs them through
 `COMMANDS`, like its own: each takes the open database and the parsed
@@ -9,10 +10,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-from collections.abc import Callable
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from perfdesk.cli.args import EXIT_OK, EXIT_REFUSED, Command, Subparsers, add_json, whole_number
 from perfdesk.errors import DatabaseReadOnly, NotFound, PerfDeskError
 from perfdesk.store import backup as backups
 from perfdesk.store import restore as restoring
@@ -20,16 +22,15 @@ from perfdesk.store import restore as restoring
 if TYPE_CHECKING:  # the database layer loads only when a command runs
     from perfdesk.store.database import Database
 
-EXIT_OK = 0
 
-
-def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def add_parsers(sub: Subparsers, common: argparse.ArgumentParser) -> None:
+    sub.add_parser("check", parents=[common], help="integrity and schema version")
     sub.add_parser("backup", parents=[common], help="take a backup now")
     listing = sub.add_parser("backups", parents=[common], help="the backups, newest first")
-    listing.add_argument("--json", action="store_true", help="print JSON")
-    listing.add_argument("--keep-days", type=_count, metavar="N",
+    add_json(listing)
+    listing.add_argument("--keep-days", type=whole_number, metavar="N",
                          help="from now on keep one backup a day for N days")
-    listing.add_argument("--keep-weeks", type=_count, metavar="N",
+    listing.add_argument("--keep-weeks", type=whole_number, metavar="N",
                          help="then one a week for N weeks")
     listing.add_argument("--keep-months", type=_months, metavar="N|all",
                          help="then one a month for N months, or every month ('all')")
@@ -46,6 +47,18 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
                             "and all: only if that database is gone for good")
 
 
+def _check(db: Database, args: argparse.Namespace) -> int:
+    from perfdesk.services.health_check import check_database
+
+    report = check_database(db)
+    print(f"{db.location}: schema {report.schema} (this PerfDesk: {report.head}); "
+          f"database id {db.database_id}")
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    print("ok" if report.ok else f"{len(report.problems)} problem(s)")
+    return EXIT_OK if report.ok else EXIT_REFUSED
+
+
 def _file(db: Database) -> Path:
     if db.path is None:
         raise PerfDeskError(f"{db.location} is not a database file; only a file can be backed up.")
@@ -58,21 +71,15 @@ def _backup(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _count(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
-    return int(text)
-
-
 def _months(text: str) -> str:
     """A number of months, or "all" (every month is kept)."""
-    return "all" if text.casefold() in ("all", "every") else str(_count(text))
+    return "all" if text.casefold() in ("all", "every") else str(whole_number(text))
 
 
 def _set_policy(path: Path, args: argparse.Namespace, now: dt.datetime) -> None:
     from dataclasses import replace
 
-    changes: dict[str, int | None] = {
+    changes: dict[str, Any] = {  # KeepPolicy's fields: days, weeks (int), months (int | None)
         k: v for k, v in (("days", args.keep_days), ("weeks", args.keep_weeks)) if v is not None
     }
     if args.keep_months is not None:
@@ -193,6 +200,6 @@ def _size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-COMMANDS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
-    "backup": _backup, "backups": _backups, "restore": _restore,
+COMMANDS: dict[str, Command] = {
+    "check": _check, "backup": _backup, "backups": _backups, "restore": _restore,
 }

@@ -8,11 +8,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from perfdesk.cli.args import EXIT_OK, EXIT_REFUSED, Command, Subparsers, add_out
 from perfdesk.clock import system_clock
 from perfdesk.store.database import Database
 
 
-def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def add_parsers(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     returns = sub.add_parser("returns", parents=[common],
                              help="Excel returns for leads without PerfDesk")
     verbs = returns.add_subparsers(dest="returns_command", metavar="export|import",
@@ -22,8 +23,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     who = export.add_mutually_exclusive_group(required=True)
     who.add_argument("--lead", metavar="NAME")
     who.add_argument("--all", action="store_true", help="one file per lead, into --out")
-    export.add_argument("--out", type=Path, required=True, metavar="PATH",
-                        help="the workbook (with --lead) or a folder (with --all)")
+    add_out(export, "PATH", "the workbook (with --lead) or a folder (with --all)")
     imp = verbs.add_parser("import", parents=[common], help="apply filled-in returns")
     imp.add_argument("files", type=Path, nargs="+", metavar="FILE")
     imp.add_argument("--yes", action="store_true", help="apply without asking")
@@ -49,7 +49,7 @@ def _export(db: Database, args: argparse.Namespace) -> int:
             written = [write_return(session, args.lead, args.out, today)]
     for path in written:
         print(f"Wrote {path}")
-    return 0
+    return EXIT_OK
 
 
 def _import(db: Database, args: argparse.Namespace) -> int:
@@ -72,10 +72,10 @@ def _import(db: Database, args: argparse.Namespace) -> int:
     if not args.yes:
         if not sys.stdin.isatty():
             print("Nothing was applied: run again with --yes to apply these.", file=sys.stderr)
-            return 1
+            return EXIT_REFUSED
         if input("Apply these? [y/N] ").strip().casefold() not in ("y", "yes"):
             print("Nothing was applied.")
-            return 1
+            return EXIT_REFUSED
     from perfdesk.services.workbook.exchange import backup_before
 
     backup_before(db, "before-returns")
@@ -85,11 +85,11 @@ def _import(db: Database, args: argparse.Namespace) -> int:
                            _applier(apply_return, preview, args.confirm_unassigned))
         total += added
     print(f"Added {total} update{'s' if total != 1 else ''} and figures.")
-    return 0
+    return EXIT_OK
 
 
 def _applier(apply: Callable[..., int], preview: object, confirm: bool) -> Callable[..., int]:
     return lambda session: apply(session, preview, confirm)
 
 
-COMMANDS: dict[str, Callable[[Database, argparse.Namespace], int]] = {"returns": _returns}
+COMMANDS: dict[str, Command] = {"returns": _returns}

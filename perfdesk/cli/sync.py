@@ -12,27 +12,25 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from perfdesk.cli.args import EXIT_CONFLICTS, EXIT_OK, Command, Subparsers, add_json, add_out
 from perfdesk.errors import PerfDeskError
 
 if TYPE_CHECKING:
     from perfdesk.services.sync.conflicts import ConflictView
     from perfdesk.store.database import Database
 
-EXIT_OK, EXIT_CONFLICTS = 0, 3
 
-
-def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def add_parsers(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     sync = sub.add_parser("sync", parents=[common],
                           help="update bundles between laptops and the master")
     verbs = sync.add_subparsers(dest="sync_command", required=True,
                                 metavar="send|receive|conflicts|resolve|refresh|publish")
     send = verbs.add_parser("send", parents=[common],
                             help="write the changes made here since the last bundle")
-    send.add_argument("--out", type=Path, required=True, metavar="BUNDLE")
+    add_out(send, "BUNDLE")
     send.add_argument("--everything", action="store_true",
                       help="every change made here, for a bundle that went astray")
     receive = verbs.add_parser("receive", parents=[common], help="apply bundles to this database")
@@ -40,7 +38,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     receive.add_argument("--resolve", choices=("master", "incoming"),
                          help="decide every new conflict at once this way")
     listing = verbs.add_parser("conflicts", parents=[common], help="the pending conflicts")
-    listing.add_argument("--json", action="store_true", help="print JSON")
+    add_json(listing)
     resolve = verbs.add_parser("resolve", parents=[common], help="decide pending conflicts")
     which = resolve.add_mutually_exclusive_group(required=True)
     which.add_argument("id", type=int, nargs="?", metavar="ID",
@@ -54,7 +52,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     refresh.add_argument("master", type=Path, metavar="MASTER")
     publish = verbs.add_parser("publish", parents=[common],
                                help="write this master as a file for laptops")
-    publish.add_argument("--out", type=Path, required=True, metavar="FILE")
+    add_out(publish, "FILE")
 
 
 def opens_database(args: argparse.Namespace) -> bool:
@@ -184,8 +182,8 @@ def _publish(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_VERBS: dict[str, Callable[[Database, argparse.Namespace], int]] = {
+_VERBS: dict[str, Command] = {
     "send": _send, "receive": _receive, "conflicts": _conflicts, "resolve": _resolve,
     "publish": _publish,  # refresh replaces the file, so it runs unopened: refresh_without_open
 }
-COMMANDS: dict[str, Callable[[Database, argparse.Namespace], int]] = {"sync": _sync}
+COMMANDS: dict[str, Command] = {"sync": _sync}
