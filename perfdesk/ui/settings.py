@@ -27,7 +27,7 @@ class Settings:
         value = self.store.value(key, [])
         if isinstance(value, str):
             return [value] if value else []
-        return [str(v) for v in value or []]
+        return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
     @property
     def user_name(self) -> str:

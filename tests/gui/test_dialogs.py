@@ -249,7 +249,7 @@ def test_leads_table_filters_and_sorts_in_the_model(qtbot, ops: Operations,
         "Director of Children's Services", 15)
     dialog.table.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)
     shot(dialog, "leads", tmp_path)
-    qtbot.keyClicks(dialog.find, "head of")
+    qtbot.keyClicks(dialog.find_box, "head of")
     assert 0 < len(names_shown(dialog)) < 32
     assert all("head" in n.casefold() for n in names_shown(dialog))
     assert dialog.count.text() == f"{len(names_shown(dialog))} of 32 leads"
@@ -259,7 +259,7 @@ def test_leads_table_filters_and_sorts_in_the_model(qtbot, ops: Operations,
 def test_rename_a_lead_through_the_dialog(qtbot, ops: Operations,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     dialog = opened(qtbot, LeadsDialog(ops))
-    qtbot.keyClicks(dialog.find, "DTM")
+    qtbot.keyClicks(dialog.find_box, "DTM")
     assert names_shown(dialog) == ["DTM"]
     row = dialog.table.visualRect(dialog.model.index(0, Column.NAME)).center()
     qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=row)
@@ -268,7 +268,7 @@ def test_rename_a_lead_through_the_dialog(qtbot, ops: Operations,
     qtbot.mouseClick(dialog.rename, Qt.MouseButton.LeftButton)
     names = ops.read(lambda s: {lead.name for lead in queries.live(s, Lead)})
     assert "Directorate Team" in names and "DTM" not in names
-    dialog.find.clear()
+    dialog.find_box.clear()
     assert "Directorate Team" in names_shown(dialog) and "DTM" not in names_shown(dialog)
     assert dialog.chosen().name == "Directorate Team"  # still the one chosen
 
@@ -317,7 +317,7 @@ def test_lead_chooser_finds_and_picks(qtbot, tmp_path: Path) -> None:
     leads = [("a", "Chief Executive"), ("b", "Senior Leadership Team"), ("c", "SLT")]
     dialog = opened(qtbot, LeadChooser(None, leads, "SLT"))
     assert not dialog.ok.isEnabled()
-    qtbot.keyClicks(dialog.find, "senior")
+    qtbot.keyClicks(dialog.find_box, "senior")
     assert dialog.proxy.rowCount() == 1 and dialog.ok.isEnabled()
     shot(dialog, "merge_chooser", tmp_path)
     click_ok(qtbot, dialog)
@@ -335,12 +335,12 @@ def test_preferences_are_saved_and_read_back(qtbot, ops: Operations, settings: S
     dialog.name.clear()
     assert not dialog.ok.isEnabled()
     qtbot.keyClicks(dialog.name, "Sam Jones")
-    qtbot.keyClicks(dialog.find, "principal")
+    qtbot.keyClicks(dialog.find_box, "principal")
     assert dialog.leads.rowCount() == 1
     dialog.lead_list.setCurrentIndex(dialog.leads.index(0))
     qtbot.keyClick(dialog.lead_list, Qt.Key.Key_Space)
     assert dialog.chosen.text() == "1 chosen."
-    dialog.find.clear()
+    dialog.find_box.clear()
     dialog.stale.selectAll()
     qtbot.keyClicks(dialog.stale, "14")
     dialog.marking.setCurrentText("OFFICIAL-SENSITIVE")

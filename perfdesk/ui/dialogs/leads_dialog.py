@@ -165,12 +165,12 @@ class LeadChooser(FormDialog):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(items)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.find = self.row("&Find:", QLineEdit(), "Find a lead")
-        self.find.setClearButtonEnabled(True)
+        self.find_box = self.row("&Find:", QLineEdit(), "Find a lead")
+        self.find_box.setClearButtonEnabled(True)
         self.list = self.row("&Keep:", QListView(), "Lead to keep")
         self.list.setModel(self.proxy)
         self.list.setMinimumHeight(self.fontMetrics().lineSpacing() * 12)
-        self.find.textChanged.connect(self._filter)
+        self.find_box.textChanged.connect(self._filter)
         self.list.selectionModel().currentChanged.connect(self.check)
         self.list.doubleClicked.connect(self.accept)
         self.check()
@@ -218,12 +218,12 @@ class LeadsDialog(QDialog):
         intro = QLabel("The people and roles that lead actions, across every plan. Merge two "
                        "leads when they are the same person or role under two names.")
         intro.setWordWrap(True)
-        self.find = QLineEdit()
-        self.find.setAccessibleName("Find leads")
-        self.find.setPlaceholderText("Name or kind")
-        self.find.setClearButtonEnabled(True)
+        self.find_box = QLineEdit()
+        self.find_box.setAccessibleName("Find leads")
+        self.find_box.setPlaceholderText("Name or kind")
+        self.find_box.setClearButtonEnabled(True)
         find_label = QLabel("&Find:")
-        find_label.setBuddy(self.find)
+        find_label.setBuddy(self.find_box)
         self.count = QLabel()
         self.count.setAccessibleName("Leads shown")
 
@@ -256,7 +256,7 @@ class LeadsDialog(QDialog):
 
         top = QHBoxLayout()
         top.addWidget(find_label)
-        top.addWidget(self.find, 1)
+        top.addWidget(self.find_box, 1)
         top.addWidget(self.count)
         side = QVBoxLayout()
         for button in (self.add, self.rename, self.merge):
@@ -273,7 +273,7 @@ class LeadsDialog(QDialog):
         metrics = self.fontMetrics()
         self.resize(metrics.averageCharWidth() * 100, metrics.lineSpacing() * 30)
 
-        self.find.textChanged.connect(self._filter)
+        self.find_box.textChanged.connect(self._filter)
         self.table.selectionModel().selectionChanged.connect(self._enable)
         self.table.doubleClicked.connect(self.rename_chosen)
         self.add.clicked.connect(self.add_lead)
@@ -339,7 +339,7 @@ class LeadsDialog(QDialog):
         lead = self.ops.run(f"Add lead {name.strip()}",
                             lambda s: lead_care.add_lead(s, name).id)
         if lead:
-            self.find.clear()
+            self.find_box.clear()
             self.refresh(select=lead)
 
     def rename_chosen(self) -> None:

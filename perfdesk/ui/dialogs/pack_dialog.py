@@ -38,7 +38,7 @@ class PackDialog(FormDialog):
         self.scope.addItems(SCOPES)
         self.plan = self.row("P&lan:", QComboBox(), "Plan")
         self.plan.addItems(list(choices.plans))
-        if choices.current_plan in choices.plans:
+        if choices.current_plan is not None and choices.current_plan in choices.plans:
             self.plan.setCurrentText(choices.current_plan)
         self.priority = self.row("P&riority:", QComboBox(), "Priority")
         self.lead = self.row("L&ead:", QComboBox(), "Lead")

@@ -188,7 +188,7 @@ class _PlanForm(FormDialog):
         self.title.textChanged.connect(self.check)
         self.short_name.textChanged.connect(self.check)
 
-    def period_rows(self, start: dt.date | None, end: dt.date | None) -> None:
+    def period_rows(self, start: dt.date, end: dt.date) -> None:
         self.start = self.row("Period sta&rts:", date_edit(start), "Period starts")
         self.end = self.row("Period &ends:", date_edit(end), "Period ends")
         self.start.dateChanged.connect(self.check)

@@ -72,7 +72,7 @@ class LeadChoices(QAbstractListModel):
         if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
             return False
         lead_id = self._shown[index.row()][0]
-        if Qt.CheckState(value) == Qt.CheckState.Checked:  # type: ignore[call-arg]
+        if Qt.CheckState(value) == Qt.CheckState.Checked:
             self.checked.add(lead_id)
         else:
             self.checked.discard(lead_id)
@@ -96,10 +96,10 @@ class PreferencesDialog(FormDialog):
         self._note("Used as the author of your updates and changes.")
 
         self.leads = LeadChoices(leads, settings.my_leads, self)
-        self.find = QLineEdit()
-        self.find.setAccessibleName("Filter lead roles")
-        self.find.setPlaceholderText("Filter the list")
-        self.find.setClearButtonEnabled(True)
+        self.find_box = QLineEdit()
+        self.find_box.setAccessibleName("Filter lead roles")
+        self.find_box.setPlaceholderText("Filter the list")
+        self.find_box.setClearButtonEnabled(True)
         self.lead_list = QListView()
         self.lead_list.setAccessibleName("Lead roles you hold")
         self.lead_list.setToolTip("Tick each role you hold: “My actions” shows the actions "
@@ -112,10 +112,10 @@ class PreferencesDialog(FormDialog):
         box = QWidget()
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.find)
+        column.addWidget(self.find_box)
         column.addWidget(self.lead_list)
         label = QLabel("The &lead roles you hold:")
-        label.setBuddy(self.find)
+        label.setBuddy(self.find_box)
         self.form.addRow(label, box)
         self.chosen = self._note("")
 
@@ -133,7 +133,7 @@ class PreferencesDialog(FormDialog):
         self.marking.addItems(list(MARKINGS))
         self.marking.setCurrentText(settings.default_marking)
 
-        self.find.textChanged.connect(self.leads.set_filter)
+        self.find_box.textChanged.connect(self.leads.set_filter)
         self.leads.dataChanged.connect(self._count)
         self.name.textChanged.connect(self.check)
         self._count()

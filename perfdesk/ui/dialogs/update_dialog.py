@@ -54,10 +54,10 @@ class UpdateDialog(QDialog):
         self.status.setAccessibleName("Status")
         self.status.setToolTip("The action's status as of this update")
 
-        self.reported_on = QDateEdit(QDate(today))
+        self.reported_on = QDateEdit(QDate(today.year, today.month, today.day))
         self.reported_on.setCalendarPopup(True)
         self.reported_on.setDisplayFormat(DATE_FORMAT)
-        self.reported_on.setMaximumDate(QDate(today))
+        self.reported_on.setMaximumDate(QDate(today.year, today.month, today.day))
         self.reported_on.setAccessibleName("Date of the update")
         self.reported_on.setToolTip("The date the progress is reported as at (today or earlier)")
 

@@ -94,7 +94,9 @@ class PeriodAxis(pg.AxisItem):
         )
         return QFontMetricsF(self._font).horizontalAdvance(sample)
 
-    def tickValues(self, minVal: float, maxVal: float, size: float):
+    def tickValues(
+        self, minVal: float, maxVal: float, size: float
+    ) -> list[tuple[float, list[float]]]:
         if not math.isfinite(minVal) or not math.isfinite(maxVal) or maxVal <= minVal:
             return []
         max_ticks = int(size // (self.label_width() + _LABEL_GAP))
@@ -105,7 +107,7 @@ class PeriodAxis(pg.AxisItem):
         spacing = (ticks[1] - ticks[0]).days if len(ticks) > 1 else PERIOD_DAYS[self.frequency]
         return [(float(spacing), [to_x(t) for t in ticks])]
 
-    def tickStrings(self, values, scale, spacing):
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [period_label(to_date(v), self.frequency, self.calendar_years) for v in values]
 
 
@@ -143,7 +145,9 @@ class ValueAxis(pg.AxisItem):
         self._font = font
         self.setTickFont(font)
 
-    def tickValues(self, minVal: float, maxVal: float, size: float):
+    def tickValues(
+        self, minVal: float, maxVal: float, size: float
+    ) -> list[tuple[float, list[float]]]:
         """One level of round steps (1, 2 or 5 times a power of ten), as many
         as sit comfortably one above another: the grid follows the labels."""
         span = maxVal - minVal
@@ -158,7 +162,7 @@ class ValueAxis(pg.AxisItem):
         last = math.floor(maxVal / step + 1e-9)
         return [(step, [i * step for i in range(first, last + 1)])]
 
-    def tickStrings(self, values, scale, spacing):
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         step = spacing * scale
         decimals = 0 if step >= 1 or step <= 0 else min(4, math.ceil(-math.log10(step) - 1e-9))
         return [_number(v * scale, decimals) for v in values]

@@ -52,7 +52,7 @@ def write_png(path: Path, image: QImage) -> Path:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]  # stubs: bytes; Qt: str
         raise PerfDeskError(f"Could not make the image for {Path(path).name}.")
     buffer.close()
     png = bytes(data.data())

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPen
 
 from perfdesk import presentation
 from perfdesk.services.measures.view import MeasureSeries
@@ -61,7 +62,9 @@ class Layers:
         return [(item, name) for item, name in entries if item is not None]
 
 
-def _pen(colour: str, width: float = 2.0, dash: Qt.PenStyle | list[float] | None = None):
+def _pen(
+    colour: str, width: float = 2.0, dash: Qt.PenStyle | list[float] | None = None
+) -> QPen:
     pen = pg.mkPen(colour, width=width)
     if isinstance(dash, list):
         pen.setDashPattern(dash)
@@ -104,7 +107,7 @@ class ChartItems:
         self.message.setFont(big)
         self.message.setPos(0.5, 0.5)
 
-    def _add(self, item, z: float = 0):
+    def _add(self, item: Any, z: float = 0) -> Any:  # a pyqtgraph item (untyped)
         item.setZValue(z)
         item.hide()
         self.plot.addItem(item)
@@ -182,7 +185,7 @@ class ChartItems:
         return layers
 
     @staticmethod
-    def _shown(item):
+    def _shown(item: Any) -> Any:  # a pyqtgraph item (untyped)
         item.show()
         return item
 

@@ -162,8 +162,8 @@ class DetailsPage(QWidget):
         self._read_only = read_only
         for widget in self._texts.values():
             widget.setReadOnly(read_only)
-        for widget in (self.no_date, self.timeframe, self.priority):
-            widget.setEnabled(not read_only)
+        for control in (self.no_date, self.timeframe, self.priority):
+            control.setEnabled(not read_only)
         self.due.setEnabled(not read_only and not self.no_date.isChecked())
         self.leads.set_read_only(read_only)
 
@@ -185,7 +185,7 @@ class DetailsPage(QWidget):
     def _show_due(self, due: dt.date | None) -> None:
         with QSignalBlocker(self.due), QSignalBlocker(self.no_date):
             self.no_date.setChecked(due is None)
-            self.due.setDate(QDate(due) if due else NO_DATE)
+            self.due.setDate(QDate(due.year, due.month, due.day) if due else NO_DATE)
             self.due.setEnabled(due is not None and not self._read_only)
 
     def _show_due_note(self, detail: ActionDetail) -> None:
@@ -208,7 +208,7 @@ class DetailsPage(QWidget):
                 and self._detail is not None and all(isValid(w) for w in widgets))
 
     def _commit_text(self, field: str) -> None:
-        if not self._can_commit(self._texts[field]):
+        if self._detail is None or not self._can_commit(self._texts[field]):
             return
         value = _value(self._texts[field])
         old = self._baseline[field]
@@ -241,8 +241,9 @@ class DetailsPage(QWidget):
             self._commit_due()
             return
         # A date is wanted: suggest today; it is saved when the user leaves the box.
+        today = self.ops.today()
         with QSignalBlocker(self.due):
-            self.due.setDate(QDate(self.ops.today()))
+            self.due.setDate(QDate(today.year, today.month, today.day))
         self.due.setEnabled(not self._read_only)
         self.due.setFocus()
 

@@ -208,7 +208,7 @@ class StepsModel(RowsModel):
                 or index.column() != StepColumn.DONE or not self.editable
                 or self.on_toggle is None):
             return False
-        done = Qt.CheckState(value) == Qt.CheckState.Checked  # type: ignore[call-arg]
+        done = Qt.CheckState(value) == Qt.CheckState.Checked
         return self.on_toggle(self._rows[index.row()].id, done)
 
 
