@@ -108,6 +108,7 @@ class ConflictsDialog(QDialog):
         base_box, self.base = _pane("Both started from", "Value both started from")
         master_box, self.master = _pane("Here now (keep)", "Value here now")
         incoming_box, self.incoming = _pane("Incoming (take)", "Incoming value")
+        self.incoming_box = incoming_box
         edited_box, self.edited = _pane("Or write the value to use", "Your value",
                                         read_only=False)
         self.keep_button = QPushButton("&Keep this database's")
@@ -178,7 +179,7 @@ class ConflictsDialog(QDialog):
             f"{view.where}: {view.context}\nThe {view.field} was changed differently here "
             f"and by {view.incoming_author or 'someone'}." if view else "")
         if view is not None:
-            self.incoming.parentWidget().setTitle(  # type: ignore[attr-defined]
+            self.incoming_box.setTitle(
                 f"Incoming from {view.incoming_author or 'someone'} (take)")
 
     def decide(self, take: Take) -> None:

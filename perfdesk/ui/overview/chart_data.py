@@ -3,7 +3,7 @@ loading the charting library: categories, series and counts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -47,6 +47,10 @@ class Bars:
         return max((self.total(c) for c in range(len(self.categories))), default=0)
 
 
+def _count_in(by_label: Mapping[str, int]) -> Callable[[str], int]:
+    return lambda label: by_label.get(label, 0)
+
+
 def _bars(names: list[str], series: tuple[Series, ...],
           counts: list[Callable[[str], int]]) -> Bars:
     return Bars(tuple(names), series,
@@ -64,7 +68,7 @@ def priority_bars(view: Overview) -> tuple[Bars, list[PriorityCounts], str]:
     elif empty:
         note = f"{empty} priorities have no actions and are not shown."
     bars = _bars([p.label for p in shown], STATUS_SERIES,
-                 [lambda label, p=p: p.by_status.get(label, 0) for p in shown])
+                 [_count_in(p.by_status) for p in shown])
     return bars, shown, note
 
 
@@ -75,22 +79,21 @@ def timeframe_bars(view: Overview) -> tuple[Bars, list[str]]:
     groups = [g for g in GROUP_ORDER
               if g != NO_TIMEFRAME or (g in counts and counts[g].total)]
     bars = _bars(groups, STATUS_SERIES,
-                 [lambda label, g=g: counts[g].by_status.get(label, 0) if g in counts else 0
-                  for g in groups])
+                 [_count_in(counts[g].by_status if g in counts else {}) for g in groups])
     return bars, groups
 
 
 def area_bars(view: Overview) -> tuple[Bars, list[AreaCounts]]:
     areas = list(view.measures_by_area)
     bars = _bars([a.label for a in areas], RAG_SERIES,
-                 [lambda label, a=a: a.by_rag.get(label, 0) for a in areas])
+                 [_count_in(a.by_rag) for a in areas])
     return bars, areas
 
 
 def quarter_bars(view: Overview) -> Bars:
     quarters = list(view.quarter_ends)
     return _bars([q.label for q in quarters], STATUS_SERIES,
-                 [lambda label, q=q: q.by_status.get(label, 0) for q in quarters])
+                 [_count_in(q.by_status) for q in quarters])
 
 
 def nice_step(top: int, ticks: int = 5) -> int:

@@ -5,6 +5,7 @@ measure after any edit that may have changed it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -28,6 +29,9 @@ from perfdesk.ui.measures.editor.figures_page import FiguresPage
 from perfdesk.ui.measures.editor.links_page import LinksPage
 from perfdesk.ui.ops import Operations
 
+if TYPE_CHECKING:
+    from perfdesk.ui.measures.charts.measure_chart import MeasureChart
+
 EMPTY_TEXT = "Select a measure to see its figures and chart"
 _TABLES = frozenset({"measure", "measure_value", "benchmark", "measure_action", "lead",
                      "progress_update", "action"})
@@ -49,7 +53,7 @@ class MeasureEditor(QWidget):
         self.figures = FiguresPage(ops)
         self.chart_page = QWidget()
         self.chart_layout = QVBoxLayout(self.chart_page)
-        self.chart = None  # built when first shown: pyqtgraph is heavy
+        self.chart: MeasureChart | None = None  # built when first shown: pyqtgraph is heavy
         self.benchmarks = BenchmarksPage(ops)
         self.about = AboutPage(ops)
         self.links = LinksPage(ops)

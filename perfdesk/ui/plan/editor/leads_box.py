@@ -50,8 +50,10 @@ class LeadsBox(QWidget):
                            "Choose a lead, or type a new name to create one")
         self.choose.setEditable(True)
         self.choose.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.choose.lineEdit().setPlaceholderText("Type or choose a lead…")
-        self.choose.lineEdit().returnPressed.connect(self.add_chosen)
+        line = self.choose.lineEdit()
+        assert line is not None  # an editable combo box has its line edit
+        line.setPlaceholderText("Type or choose a lead…")
+        line.returnPressed.connect(self.add_chosen)
         completer = QCompleter(self.choose.model(), self.choose)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
