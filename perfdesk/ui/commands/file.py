@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from perfdesk.domain.plan_document import PlanDocument
     from perfdesk.store.database import Database
+    from perfdesk.store.schema import Lead
     from perfdesk.ui.commands.window import Window
     from perfdesk.ui.long_work import Progress
 
@@ -208,7 +209,7 @@ def restore_when_unopenable(target: str | None, problem: str, author: str) -> bo
             return None
         if outcome.error is not None:
             raise outcome.error
-        return outcome.value  # type: ignore[no-any-return]
+        return outcome.value
 
     kept_as = _restore_asking(None, restore_as)
     if kept_as is None:
@@ -361,7 +362,7 @@ def preferences(window: Window) -> None:
             tab.filters.set_my_leads(window.settings.my_leads)
 
 
-def _lead() -> type:
+def _lead() -> type[Lead]:
     from perfdesk.store.schema import Lead
 
     return Lead

@@ -19,7 +19,9 @@ from perfdesk.ui import ask
 from perfdesk.ui.ops import Refused
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QAbstractItemModel
     from PySide6.QtPrintSupport import QPrinter
+    from sqlmodel import Session
 
     from perfdesk.store.database import Database
     from perfdesk.ui.commands.window import Window
@@ -33,14 +35,14 @@ def _choices(window: Window) -> PackChoices:
     from perfdesk.store.schema import Lead
     from perfdesk.ui.dialogs.pack_dialog import PackChoices
 
-    def read(session: object) -> PackChoices:
-        plans = queries.plans(session)  # type: ignore[arg-type]
+    def read(session: Session) -> PackChoices:
+        plans = queries.plans(session)
         priorities = {
             p.short_name: [(r.ref, f"{r.ref} {r.title}")
-                           for r in queries.plan_priorities(session, p.id)]  # type: ignore[arg-type]
+                           for r in queries.plan_priorities(session, p.id)]
             for p in plans
         }
-        leads = sorted({lead.name for lead in queries.live(session, Lead)},  # type: ignore[arg-type]
+        leads = sorted({lead.name for lead in queries.live(session, Lead)},
                        key=str.casefold)
         current = window.current_plan_tab()
         return PackChoices([p.short_name for p in plans], priorities, leads,
@@ -94,6 +96,7 @@ def table_document(window: Window) -> QTextDocument | None:
     if tab is None or tab.outline is None:
         return None
     title = escape(tab.outline.title)
+    model: QAbstractItemModel
     if tab.pages.currentIndex() == 1:
         model = tab.measures.model
         heads = ["Ref", "Indicator", "Baseline", "Latest", "Target", "RAG", "Direction"]

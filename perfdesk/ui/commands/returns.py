@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -90,9 +91,9 @@ def export_returns(window: Window) -> None:
     where = written[0] if len(written) == 1 else written[0].parent
     what = "the return" if len(written) == 1 else f"{len(written)} returns"
     window.show_status(f"Wrote {what} to {where}", 10000)
-    names = "\n".join(p.name for p in written)
+    listed = "\n".join(p.name for p in written)
     ask.inform(window.widget, "Returns written",
-               f"Wrote {what} to {where}:\n{names}\n\nSend each lead their file; when it "
+               f"Wrote {what} to {where}:\n{listed}\n\nSend each lead their file; when it "
                "comes back, use Import returns.")
 
 
@@ -140,7 +141,7 @@ def check_files(window: Window, paths: list[Path]) -> list[ReturnPreview] | None
             progress(number, len(paths))
             try:
                 doc = read_return(path, today=today)
-                previews.append(_reading(db, lambda s, d=doc: check_return(s, d)))
+                previews.append(_reading(db, partial(check_return, doc=doc)))
             except PerfDeskError as exc:
                 log.info("return %s refused: %s", path, exc)
                 refused.append(str(exc))
@@ -181,9 +182,12 @@ def import_returns(window: Window) -> int | None:
 
     total, done = 0, 0
     for preview in previews:  # each its own undoable edit, the first backed up before
+        def apply(s: Session, progress: Progress, p: ReturnPreview = preview) -> int:
+            return apply_return(s, p, confirm, progress=progress)
+
         result = ops.run_long_edit(
             f"Import return {preview.doc.source}",
-            lambda s, progress, p=preview: apply_return(s, p, confirm, progress=progress),
+            apply,
             text=f"Applying {preview.doc.source}…",
             backup="before-returns" if done == 0 else "")
         if isinstance(result, Refused):  # ops has said why; the rest are left alone

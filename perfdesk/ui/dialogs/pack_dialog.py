@@ -4,7 +4,7 @@ and how it is marked. Returns `PackOptions`; the caller builds the PDF."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QWidget
@@ -22,7 +22,7 @@ class PackChoices:
     (ref, label), and every lead's name."""
 
     plans: Sequence[str]
-    priorities: dict[str, Sequence[tuple[str, str]]]
+    priorities: Mapping[str, Sequence[tuple[str, str]]]
     leads: Sequence[str]
     current_plan: str | None = None
 
