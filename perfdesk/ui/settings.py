@@ -3,19 +3,23 @@ with QSettings (no pickles). Window geometry is kept apart, by the window."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from PySide6.QtCore import QSettings
 
 from perfdesk.login import login_name
 from perfdesk.services.pack.model import MARKINGS
 
 RECENT_LIMIT = 8
+T = TypeVar("T")
 
 
 class Settings:
     def __init__(self, store: QSettings | None = None) -> None:
         self.store = store if store is not None else QSettings("PerfDesk", "PerfDesk")
 
-    def _get(self, key: str, default: object, kind: type) -> object:
+    def _get(self, key: str, default: T, kind: Callable[[Any], T]) -> T:
         value = self.store.value(key, default)
         try:
             return kind(value) if value is not None else default
@@ -50,7 +54,7 @@ class Settings:
     @property
     def stale_days(self) -> int:
         """An open action with no update for longer than this is stale."""
-        return max(1, int(self._get("filters/stale_days", 30, int)))  # type: ignore[call-overload]
+        return max(1, int(self._get("filters/stale_days", 30, int)))
 
     @stale_days.setter
     def stale_days(self, value: int) -> None:

@@ -22,6 +22,8 @@ from perfdesk.ui.commands.file import DB_FILTER
 from perfdesk.ui.ops import Refused
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
+
     from perfdesk.store.database import Database
     from perfdesk.ui.commands.window import Window
     from perfdesk.ui.long_work import Progress
@@ -143,9 +145,9 @@ def show_conflicts(window: Window) -> None:
         tab.editor.reload()
 
 
-def exec_dialog(dialog: object) -> None:
+def exec_dialog(dialog: QDialog) -> None:
     """Show a modal dialog (tests replace this to drive it)."""
-    dialog.exec()  # type: ignore[attr-defined]
+    dialog.exec()
 
 
 def publish_master(window: Window) -> None:

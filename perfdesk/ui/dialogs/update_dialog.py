@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from perfdesk import presentation
 from perfdesk.domain.status import Status
+from perfdesk.ui.dialogs.form import day_of
 from perfdesk.ui.status_icons import status_dot
 
 DATE_FORMAT = "d MMM yyyy"
@@ -110,7 +111,7 @@ class UpdateDialog(QDialog):
     def values(self) -> UpdateValues:
         return UpdateValues(
             status=self.status.currentData(),
-            reported_on=self.reported_on.date().toPython(),  # type: ignore[arg-type]
+            reported_on=day_of(self.reported_on),
             done=self.done_text.toPlainText().strip(),
             next_steps=self.next_steps.toPlainText().strip(),
         )
