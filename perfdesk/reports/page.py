@@ -20,7 +20,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate
 
-from .contents import page_text_width
+from .contents import DeferredCanvas, page_text_width
 from .styles import DRAFT_RED, FONT, FONT_BOLD, INK, MUTED, RULE, fit_text, long_date
 
 MARGIN_X = 15 * mm
@@ -145,7 +145,8 @@ def decorate(
     canvas.line(left, foot_y + 3.5 * mm, right, foot_y + 3.5 * mm)
     canvas.setFont(FONT, 7.5)
     canvas.setFillColor(INK)
-    canvas.footer_at = (right, foot_y)  # type: ignore[attr-defined]  # "Page X of Y" goes here
+    if isinstance(canvas, DeferredCanvas):  # it writes "Page X of Y" here once all are known
+        canvas.footer_at = (right, foot_y)
     as_at = f"As at {long_date(deco.as_at)}"
     room = right - left - page_text_width() - 8 * mm
     room -= stringWidth(as_at + "  ·  ", FONT, 7.5)

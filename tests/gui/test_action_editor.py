@@ -22,10 +22,11 @@ from perfdesk.store.schema import Action, ActionLead, Lead, ProgressUpdate, Step
 from perfdesk.ui import ask
 from perfdesk.ui.dialogs import update_dialog
 from perfdesk.ui.dialogs.update_dialog import UpdateDialog, UpdateValues
+from perfdesk.ui.models.rows_model import ROW_ROLE
 from perfdesk.ui.ops import Operations
 from perfdesk.ui.plan.editor import ActionEditor
 from perfdesk.ui.plan.editor.action_editor import EMPTY_TEXT
-from perfdesk.ui.plan.editor.table_models import ROW_ROLE, StepColumn, UpdateColumn
+from perfdesk.ui.plan.editor.table_models import StepColumn, UpdateColumn
 from perfdesk.ui.settings import Settings
 
 USER = "Jo Bloggs"

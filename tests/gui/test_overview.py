@@ -162,7 +162,7 @@ def test_choosing_a_plan_changes_the_counts(qtbot, tab: OverviewTab, demo_db) ->
         "1 Change", "2 Leadership", "3 Engagement", "4 Workforce")
     assert "39 actions" in tab.summary.text()
     assert tab.exceptions.isColumnHidden(0)  # one plan: no Plan column
-    assert {tab.exception_model.row_at(r).plan_short_name
+    assert {tab.exception_model.row(r).plan_short_name
             for r in range(tab.exception_model.rowCount())} == {CHILDRENS}
     _choose(qtbot, tab, "Corporate Services")
     assert tab.charts["measures"].note.text() == "This plan has no measures."
@@ -201,7 +201,7 @@ def test_each_click_asks_for_the_right_actions_or_measures(qtbot, tab, demo_db) 
     with qtbot.waitSignal(tab.open_actions) as emitted:
         tab.click_priority_status(row, "Complete")
     assert emitted.args == [ActionRequest(plan_id=corporate, priority_id="", status="Complete")]
-    first = tab.exception_model.row_at(0)
+    first = tab.exception_model.row(0)
     with qtbot.waitSignal(tab.open_actions) as emitted:
         tab.activate_exception(0)
     assert emitted.args == [ActionRequest(plan_id=first.plan_id, action_id=first.action_id)]
@@ -237,12 +237,12 @@ def test_clicking_a_bar_with_the_mouse_opens_its_actions(qtbot, tab, demo_db) ->
 def test_enter_on_an_exception_opens_that_action(qtbot, tab) -> None:
     tab.exceptions.setFocus()
     tab.exceptions.setCurrentIndex(tab.exception_index(2))
-    wanted = tab.exception_model.row_at(2)
+    wanted = tab.exception_model.row(2)
     with qtbot.waitSignal(tab.open_actions) as emitted:
         qtbot.keyClick(tab.exceptions, Qt.Key.Key_Return)
     assert emitted.args[0].action_id == wanted.action_id
     assert tab.exception_model.index(2, 5).data() == presentation.badge(wanted.status)
-    first = tab.exception_model.row_at(0)
+    first = tab.exception_model.row(0)
     assert first.overdue and tab.exception_model.index(0, 4).data().endswith("– overdue")
 
 
@@ -282,13 +282,13 @@ def test_a_long_attention_list_shows_the_first_and_all_on_request(qtbot, ops, mo
     _wait_for_counts(qtbot, widget)
     view = widget.view
     assert widget.exception_model.rowCount() == 5 < view.needs_attention
-    first = [widget.exception_model.row_at(r).action_id for r in range(5)]
+    first = [widget.exception_model.row(r).action_id for r in range(5)]
     heading = widget.exceptions_heading.text()
     assert f"{view.needs_attention} actions" in heading
     assert f"Show all {view.needs_attention}…" in heading
     widget.exceptions_heading.linkActivated.emit(overview_tab.SHOW_ALL_EXCEPTIONS)
     assert widget.exception_model.rowCount() == widget.view.needs_attention
-    assert [widget.exception_model.row_at(r).action_id for r in range(5)] == first
+    assert [widget.exception_model.row(r).action_id for r in range(5)] == first
     assert "Show all" not in widget.exceptions_heading.text()
 
 

@@ -68,7 +68,7 @@ def test_a_rag_segment_opens_those_measures(qtbot, open_window, demo_db) -> None
 def test_an_exception_row_opens_that_action_in_the_editor(qtbot, open_window, demo_db) -> None:
     window = open_window(demo_db)
     overview = _overview(qtbot, window)
-    wanted = overview.exception_model.row_at(0)
+    wanted = overview.exception_model.row(0)
     overview.activate_exception(0)
     tab = window.current_plan_tab()
     assert tab.current_action_id() == wanted.action_id

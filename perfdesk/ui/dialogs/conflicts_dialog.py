@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from perfdesk.services.sync.conflicts import ConflictView, Take, local_time, pending, resolve
+from perfdesk.ui.models.rows_model import RowsModel
 from perfdesk.ui.ops import Operations
-from perfdesk.ui.plan.editor.table_models import RowsModel
 
 
 class Column(IntEnum):

@@ -14,7 +14,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -40,10 +39,9 @@ from perfdesk.services.plans.leads import LeadRow, lead_rows
 from perfdesk.store.edits import Edit
 from perfdesk.ui import ask
 from perfdesk.ui.dialogs.form import FormDialog
+from perfdesk.ui.models.rows_model import ROW_ROLE, Index
 from perfdesk.ui.ops import Operations
 
-_Index = QModelIndex | QPersistentModelIndex
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the LeadRow
 _LEAD_TABLES = frozenset({"lead", "action_lead", "action"})
 
 
@@ -65,8 +63,9 @@ def _sort_key(column: Column, row: LeadRow) -> tuple[object, ...]:
     return (name,)
 
 
-class LeadsModel(QAbstractTableModel):
-    """The leads shown, filtered and sorted here over prepared keys."""
+class AllLeadsModel(QAbstractTableModel):
+    """Every lead in the database (the Leads dialog), filtered and sorted
+    here over prepared keys; `ROW_ROLE` gives the LeadRow."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -116,10 +115,10 @@ class LeadsModel(QAbstractTableModel):
     def row_of(self, lead_id: str) -> int:
         return next((n for n, r in enumerate(self._rows) if r.id == lead_id), -1)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(Column)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -129,7 +128,7 @@ class LeadsModel(QAbstractTableModel):
             return _HEADERS[Column(section)]
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
         row = self._rows[index.row()]
@@ -227,7 +226,7 @@ class LeadsDialog(QDialog):
         self.count = QLabel()
         self.count.setAccessibleName("Leads shown")
 
-        self.model = LeadsModel(self)
+        self.model = AllLeadsModel(self)
         self.table = QTableView()
         self.table.setAccessibleName("Leads")
         self.table.setModel(self.model)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from perfdesk.services.returns.apply import Flag, ReturnItem, ReturnPreview
 from perfdesk.services.returns.read import ActionReturn
-from perfdesk.ui.plan.editor.table_models import ROW_ROLE, RowsModel
+from perfdesk.ui.models.rows_model import ROW_ROLE, RowsModel
 
 Index = QModelIndex | QPersistentModelIndex
 WRAP_ROWS = 500  # up to this many rows, long texts wrap; beyond, they are cut (tooltips hold all)

@@ -13,18 +13,16 @@ from collections.abc import Iterable
 from dataclasses import replace
 from enum import IntEnum
 
-from PySide6.QtCore import QModelIndex, QModelRoleDataSpan, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QModelRoleDataSpan, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from perfdesk import presentation
 from perfdesk.domain.action_view import GROUP_ORDER, ActionFilter, ActionRow
 from perfdesk.domain.dates import nice_date
 from perfdesk.ui.models.grouped_table import GroupedTableModel
+from perfdesk.ui.models.rows_model import ROW_ROLE, SORT_ROLE, Index
 from perfdesk.ui.status_icons import status_dot
 
-Index = QModelIndex | QPersistentModelIndex
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 # The roles a painted cell is asked for, as plain ints (multiData compares many).
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole.value)

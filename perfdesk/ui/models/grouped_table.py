@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-Index = QModelIndex | QPersistentModelIndex
+from perfdesk.ui.models.rows_model import Index
+
 R = TypeVar("R")
 Heading = tuple[str, int]
 _HEADING_FLAGS = Qt.ItemFlag.ItemIsEnabled
@@ -44,9 +45,6 @@ class GroupedTableModel(QAbstractTableModel, Generic[R]):
 
     def shown_rows(self) -> list[R]:
         return [e for e in self._entries if not self._is_heading(e)]  # type: ignore[misc]
-
-    def group_names(self) -> list[str]:
-        return [self._entries[i][0] for i in self._headings]  # type: ignore[index]
 
     def heading_rows(self) -> list[int]:
         return list(self._headings)

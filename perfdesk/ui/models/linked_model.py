@@ -3,11 +3,11 @@ action), each with a coloured mark and its status or RAG in words."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 
+from perfdesk.ui.models.rows_model import Index
 from perfdesk.ui.status_icons import colour_dot
 
-Index = QModelIndex | QPersistentModelIndex
 # (ref, text, colour, status words, id)
 Linked = tuple[str, str, str, str, str]
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from perfdesk import presentation
 from perfdesk.domain.dates import nice_date
@@ -15,10 +15,8 @@ from perfdesk.domain.measures import DIRECTION_TEXT, Rag, format_value
 from perfdesk.domain.periods import period_label
 from perfdesk.services.measures.view import MeasureRow
 from perfdesk.ui.models.grouped_table import GroupedTableModel
+from perfdesk.ui.models.rows_model import ROW_ROLE
 from perfdesk.ui.status_icons import colour_dot
-
-Index = QModelIndex | QPersistentModelIndex
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class Column(IntEnum):

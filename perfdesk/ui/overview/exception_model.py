@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from enum import IntEnum
+from typing import ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from perfdesk import presentation
 from perfdesk.domain.dates import nice_date
 from perfdesk.services.overview import ExceptionRow
+from perfdesk.ui.models.rows_model import Role, RowsModel
 from perfdesk.ui.status_icons import status_dot
 
-_Index = QModelIndex | QPersistentModelIndex
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 OVERDUE_COLOUR = "#c62828"
 
 
@@ -28,7 +26,7 @@ class Column(IntEnum):
     LATEST = 6
 
 
-HEADERS = {
+HEADERS: dict[int, str] = {
     Column.PLAN: "Plan", Column.REF: "Ref", Column.ACTION: "Action",
     Column.LEADS: "Lead(s)", Column.DUE: "Due", Column.STATUS: "Status",
     Column.LATEST: "Latest update",
@@ -47,49 +45,25 @@ def latest_text(row: ExceptionRow) -> str:
     return f"{nice_date(row.latest_on)}: {row.latest_line}".rstrip(": ")
 
 
-class ExceptionModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[ExceptionRow] = []
+class ExceptionModel(RowsModel[ExceptionRow]):
+    Column = Column
+    headers: ClassVar[dict[int, str]] = HEADERS
 
-    def set_rows(self, rows: Iterable[ExceptionRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    def key(self, row: ExceptionRow) -> str:
+        return row.action_id
 
-    def row_at(self, row: int) -> ExceptionRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Column(section)]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        column = Column(index.column())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+    def cell(self, row: ExceptionRow, column: Column, role: int) -> object:
+        if role in (Role.DisplayRole, Role.ToolTipRole):
             text = self._text(row, column)
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == Role.ToolTipRole:
                 if column == Column.ACTION:
                     return row.text
                 return text if column in (Column.LEADS, Column.LATEST) else None
             return text
-        if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
+        if role == Role.DecorationRole and column == Column.STATUS:
             return status_dot(row.status)
-        if role == Qt.ItemDataRole.ForegroundRole and column == Column.DUE and row.overdue:
+        if role == Role.ForegroundRole and column == Column.DUE and row.overdue:
             return QBrush(QColor(OVERDUE_COLOUR))
-        if role == ROW_ROLE:
-            return row
         return None
 
     @staticmethod

@@ -400,7 +400,7 @@ class OverviewTab(QWidget):
 
     def activate_exception(self, row: int) -> None:
         """Double-click or Enter on an action that needs attention: open it."""
-        e = self.exception_model.row_at(row)
+        e = self.exception_model.row(row)
         self.open_actions.emit(ActionRequest(plan_id=e.plan_id, action_id=e.action_id))
 
     def show_all_exceptions(self) -> None:

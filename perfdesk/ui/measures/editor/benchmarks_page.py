@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,9 +25,9 @@ from perfdesk.errors import PerfDeskError
 from perfdesk.services.measures import edits as measure_edits
 from perfdesk.services.measures.detail import BenchmarkView, MeasureDetail
 from perfdesk.ui import ask
+from perfdesk.ui.models.rows_model import RowsModel
 from perfdesk.ui.ops import Operations
 
-Index = QModelIndex | QPersistentModelIndex
 COMMON_COMPARATORS = ("England", "South West", "Statistical neighbours")
 
 
@@ -37,40 +37,23 @@ class BenchColumn(IntEnum):
     VALUE = 2
 
 
-class BenchmarksModel(QAbstractTableModel):
-    headers: ClassVar[dict[BenchColumn, str]] = {
+class BenchmarksModel(RowsModel[BenchmarkView]):
+    Column = BenchColumn
+    headers: ClassVar[dict[int, str]] = {
         BenchColumn.PERIOD: "Period", BenchColumn.COMPARATOR: "Comparator",
         BenchColumn.VALUE: "Value",
     }
+    unit = Unit.NUMBER
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[BenchmarkView] = []
-        self.unit = Unit.NUMBER
+    def set_benchmarks(self, rows: tuple[BenchmarkView, ...], unit: Unit) -> None:
+        self.unit = unit
+        self.set_rows(rows)
 
-    def set_rows(self, rows: tuple[BenchmarkView, ...], unit: Unit) -> None:
-        self.beginResetModel()
-        self.rows, self.unit = list(rows), unit
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(BenchColumn)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[BenchColumn(section)]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+    def cell(self, row: BenchmarkView, column: BenchColumn, role: int) -> object:
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
-        row = self.rows[index.row()]
         return {BenchColumn.PERIOD: row.period, BenchColumn.COMPARATOR: row.comparator,
-                BenchColumn.VALUE: format_value(row.value, self.unit)}[BenchColumn(index.column())]
+                BenchColumn.VALUE: format_value(row.value, self.unit)}[column]
 
 
 class BenchmarksPage(QWidget):
@@ -114,7 +97,7 @@ class BenchmarksPage(QWidget):
 
     def load(self, detail: MeasureDetail) -> None:
         self.detail = detail
-        self.model.set_rows(detail.benchmarks, detail.unit)
+        self.model.set_benchmarks(detail.benchmarks, detail.unit)
         self.note.setText(
             "Comparator figures, newest first." if detail.benchmarks else
             "No benchmarks yet: type a period, choose or type a comparator and give the "
@@ -154,7 +137,7 @@ class BenchmarksPage(QWidget):
         rows = self.table.selectionModel().selectedRows()
         if detail is None or not rows:
             return
-        chosen = self.model.rows[rows[0].row()]
+        chosen = self.model.row(rows[0].row())
         self.ops.run(f"Remove {chosen.comparator} benchmark for {detail.row.ref}",
                      lambda s: measure_edits.set_benchmark(
                          s, detail.id, chosen.period, chosen.comparator, None))

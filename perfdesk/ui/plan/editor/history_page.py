@@ -14,8 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from perfdesk.services.actions.detail import ActionDetail, HistoryEntry
+from perfdesk.ui.models.rows_model import ROW_ROLE
 from perfdesk.ui.plan.editor.fields import columns_for_width, local_time_text, name, row_table
-from perfdesk.ui.plan.editor.table_models import ROW_ROLE, HistoryColumn, HistoryModel, readable
+from perfdesk.ui.plan.editor.table_models import HistoryColumn, HistoryModel, readable
 
 NARROW_HIDES = (HistoryColumn.OLD, HistoryColumn.NEW)  # shown in full below the table
 

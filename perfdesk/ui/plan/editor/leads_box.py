@@ -23,7 +23,7 @@ from perfdesk.services.plans import leads as lead_care
 from perfdesk.ui import ask
 from perfdesk.ui.ops import Operations
 from perfdesk.ui.plan.editor.fields import name, push_button, run_edit, tab_chain
-from perfdesk.ui.plan.editor.table_models import LeadsModel
+from perfdesk.ui.plan.editor.table_models import ActionLeadsModel
 
 
 class LeadsBox(QWidget):
@@ -34,7 +34,7 @@ class LeadsBox(QWidget):
         self._read_only = False
         self._select_after: str | None = None
 
-        self.model = LeadsModel()
+        self.model = ActionLeadsModel()
         self.list = name(QListView(), "Leads of this action",
                          "Who leads this action, first lead first")
         self.list.setModel(self.model)

@@ -14,9 +14,10 @@ from perfdesk.services.actions import edits as action_edits
 from perfdesk.services.actions.detail import ActionDetail
 from perfdesk.store.schema import Step
 from perfdesk.ui import ask
+from perfdesk.ui.models.rows_model import ROW_ROLE
 from perfdesk.ui.ops import Operations
 from perfdesk.ui.plan.editor.fields import name, push_button, row_table, run_edit, tab_chain
-from perfdesk.ui.plan.editor.table_models import ROW_ROLE, StepColumn, StepsModel
+from perfdesk.ui.plan.editor.table_models import StepColumn, StepsModel
 
 NO_STEPS = ("This action has no steps. A large action can be broken into steps, each "
             "ticked off when done: use Add step.")

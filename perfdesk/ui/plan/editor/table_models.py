@@ -1,90 +1,25 @@
-"""Table models for the editor's lists: updates, steps, history and leads.
-
-One model per kind of row, a `Column` enum naming the columns, `ROW_ROLE`
-for the row itself and `SORT_ROLE` for a sort key. `set_rows` keeps the
-model (and the view's selection) when the same rows come back changed, and
-resets it when rows were added or removed.
-"""
+"""Models for the action editor's lists: updates, steps, history (on the
+one rows-model base, `ui/models/rows_model.py`) and the action's leads."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Sequence
 from enum import IntEnum
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from perfdesk import presentation
 from perfdesk.domain.text import one_line
 from perfdesk.services.actions.detail import HistoryEntry, UpdateView
 from perfdesk.store.schema import Step
+from perfdesk.ui.models.rows_model import ROW_ROLE, SORT_ROLE, Index, Role, RowsModel
 from perfdesk.ui.plan.editor.fields import day_text, local_time_text
 from perfdesk.ui.status_icons import status_dot
 
-_Index = QModelIndex | QPersistentModelIndex
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 WITHDRAWN_GREY = "#6b7078"
-Role = Qt.ItemDataRole
-
-
-class RowsModel(QAbstractTableModel):
-    """Rows of one kind, one column per member of `Column`."""
-
-    Column: ClassVar[type[IntEnum]]
-    headers: ClassVar[dict[int, str]]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[Any] = []
-
-    def key(self, row: Any) -> Hashable:
-        return row.id
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        rows = list(rows)
-        if rows and [self.key(r) for r in rows] == [self.key(r) for r in self._rows]:
-            self._rows = rows
-            last = self.index(len(rows) - 1, len(self.Column) - 1)
-            self.dataChanged.emit(self.index(0, 0), last)
-            return
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def row(self, number: int) -> Any:
-        return self._rows[number]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.Column)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Role.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Role.DisplayRole:
-            return self.headers.get(section)
-        return None
-
-    def data(self, index: _Index, role: int = Role.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role == ROW_ROLE:
-            return row
-        return self.cell(row, self.Column(index.column()), role)
-
-    def cell(self, row: Any, column: Any, role: int) -> object:
-        raise NotImplementedError
 
 
 class UpdateColumn(IntEnum):
@@ -95,7 +30,7 @@ class UpdateColumn(IntEnum):
     NEXT = 4
 
 
-class UpdatesModel(RowsModel):
+class UpdatesModel(RowsModel[UpdateView]):
     """Progress updates, newest first; withdrawn ones greyed and struck through."""
 
     Column = UpdateColumn
@@ -156,7 +91,7 @@ class StepColumn(IntEnum):
     TIMESCALE = 2
 
 
-class StepsModel(RowsModel):
+class StepsModel(RowsModel[Step]):
     """An action's steps; ticking Done calls `on_toggle(step_id, done)`,
     which makes the edit (the model changes when the database does)."""
 
@@ -177,7 +112,7 @@ class StepsModel(RowsModel):
                 last = self.index(len(self._rows) - 1, 0)
                 self.dataChanged.emit(self.index(0, 0), last)
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
         if index.isValid() and index.column() == StepColumn.DONE and self.editable:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
@@ -203,7 +138,7 @@ class StepsModel(RowsModel):
             return text.casefold()
         return None
 
-    def setData(self, index: _Index, value: object, role: int = Role.EditRole) -> bool:
+    def setData(self, index: Index, value: object, role: int = Role.EditRole) -> bool:
         if (not index.isValid() or role != Role.CheckStateRole
                 or index.column() != StepColumn.DONE or not self.editable
                 or self.on_toggle is None):
@@ -220,7 +155,7 @@ class HistoryColumn(IntEnum):
     NEW = 4
 
 
-class HistoryModel(RowsModel):
+class HistoryModel(RowsModel[HistoryEntry]):
     """Recorded changes to an action and its leads, steps and updates; read-only."""
 
     Column = HistoryColumn
@@ -264,7 +199,7 @@ def readable(value: str) -> str:
     return value
 
 
-class LeadsModel(QAbstractListModel):
+class ActionLeadsModel(QAbstractListModel):
     """The action's leads in order, as (id, name)."""
 
     def __init__(self) -> None:
@@ -279,10 +214,10 @@ class LeadsModel(QAbstractListModel):
     def ids(self) -> list[str]:
         return [lead_id for lead_id, _ in self._rows]
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: _Index, role: int = Role.DisplayRole) -> object:
+    def data(self, index: Index, role: int = Role.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         lead_id, lead_name = self._rows[index.row()]

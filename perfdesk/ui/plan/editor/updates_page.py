@@ -20,6 +20,7 @@ from perfdesk.services.actions import edits as action_edits
 from perfdesk.services.actions.detail import ActionDetail, UpdateView
 from perfdesk.ui import ask
 from perfdesk.ui.dialogs import update_dialog
+from perfdesk.ui.models.rows_model import ROW_ROLE
 from perfdesk.ui.ops import Operations
 from perfdesk.ui.plan.editor.fields import (
     columns_for_width,
@@ -30,12 +31,7 @@ from perfdesk.ui.plan.editor.fields import (
     run_edit,
     tab_chain,
 )
-from perfdesk.ui.plan.editor.table_models import (
-    ROW_ROLE,
-    UpdateColumn,
-    UpdatesModel,
-    withdrawal_note,
-)
+from perfdesk.ui.plan.editor.table_models import UpdateColumn, UpdatesModel, withdrawal_note
 
 ADD_SHORTCUT = "Ctrl+U"
 
