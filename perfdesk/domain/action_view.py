@@ -76,7 +76,7 @@ class ActionFilter:
     slipped: bool = False
     stale_days: int | None = None
     mine: frozenset[str] | None = None  # "My actions": the lead roles the user holds
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(kw_only=True)  # for "stale": given, never read from the clock here
 
     @property
     def is_empty(self) -> bool:

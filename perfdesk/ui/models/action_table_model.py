@@ -148,10 +148,6 @@ class ActionTableModel(GroupedTableModel[ActionRow]):
         self._filter = action_filter
         self._rebuild(narrowing, known)
 
-    @property
-    def action_filter(self) -> ActionFilter:
-        return self._filter
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort = (Column(column), order) if column >= 0 else None
         self._rebuild()

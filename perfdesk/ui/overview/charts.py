@@ -18,7 +18,7 @@ import html
 
 import pyqtgraph as pg
 from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QHelpEvent, QMouseEvent, QPalette, QWheelEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
@@ -212,15 +212,6 @@ class BarChart(QWidget):
                 return category, series
             start += value
         return None
-
-    def segment_point(self, category: int, series: int) -> QPoint:
-        """Where a segment's middle is on screen, in the plot's viewport (so a
-        test can click it as a user would)."""
-        values = self.bars.values[category]
-        middle = sum(values[:series]) + values[series] / 2
-        view_point = QPointF(middle, category) if self.horizontal else QPointF(category, middle)
-        scene_point = self.plot.getPlotItem().getViewBox().mapViewToScene(view_point)
-        return self.plot.mapFromScene(scene_point)
 
     def describe(self, category: int, series: int) -> str:
         name = self.bars.categories[category]

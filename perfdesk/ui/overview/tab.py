@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -265,9 +265,6 @@ class OverviewTab(QWidget):
         """The plan in view, or None for all plans."""
         return self.scope.currentData()
 
-    def choose_plan(self, plan_id: str | None) -> None:
-        self.scope.setCurrentIndex(max(0, self.scope.findData(plan_id)))
-
     def refresh(self) -> None:
         self._fill_scope()
         plan_id, today = self.plan_id, self.today
@@ -364,17 +361,6 @@ class OverviewTab(QWidget):
         self.open_actions.emit(ActionRequest(plan_id=self.plan_id, timeframe=group,
                                              status=status))
 
-    def click_measures(self, area: str, rag: str | None = None) -> None:
-        """A click on the measures chart: the bar named `area` (its label as
-        drawn, or the area's own name), one RAG's segment or the whole bar."""
-        for i, counts in enumerate(self._areas):
-            if area in (counts.label, counts.area):
-                self._click_area(i, next(
-                    (s for s, series in enumerate(chart_data.RAG_SERIES)
-                     if series.label == rag), -1))
-                return
-        raise ValueError(f"no measure area {area!r} in view")
-
     def _click_area(self, row: int, series: int) -> None:
         counts = self._areas[row]
         rag = chart_data.RAG_SERIES[series].label if series >= 0 else None
@@ -450,5 +436,3 @@ class OverviewTab(QWidget):
             if self.isVisible():
                 self.refresh()
 
-    def exception_index(self, row: int) -> QModelIndex:
-        return self.exception_model.index(row, ExceptionColumn.ACTION)

@@ -197,13 +197,6 @@ class ActionEditor(QWidget):
         self.empty.setText(message)
         self.stack.setCurrentIndex(0)
 
-    def header_text(self) -> str:
-        """The header as plain text, e.g. "1.2 · ▲ On track"."""
-        if self._detail is None:
-            return ""
-        status = self._detail.status
-        return f"{self._detail.ref} · {presentation.badge(status)}"
-
 
 def _window_has_key(widget: QWidget, keys: str) -> bool:
     window = widget.window()
