@@ -27,6 +27,7 @@ from perfdesk.clock import Clock, fixed_clock
 from perfdesk.errors import PerfDeskError
 from perfdesk.services.summaries import action_count
 from perfdesk.store import backup, queries
+from perfdesk.store.changes import Changes
 from perfdesk.store.database import Database
 from perfdesk.ui.commands import file as file_commands
 from perfdesk.ui.commands import plan as plan_commands
@@ -397,10 +398,10 @@ class MainWindow(QMainWindow):
         else:
             self._update_undo()
 
-    def _on_changed(self, edit: object) -> None:
+    def _on_changed(self, changes: Changes) -> None:
         self._unsaved_to_backup = True
         self.update_conflicts()
-        if self.ops and {"plan"} & getattr(edit, "tables", frozenset()):
+        if self.ops and changes.plans:  # a plan added, removed or renamed: its tab
             current = self.current_plan_tab()
             self.build_tabs(current.plan_id if current else None)
         self._update_counts()

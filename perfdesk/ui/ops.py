@@ -25,7 +25,6 @@ from perfdesk.clock import Clock
 from perfdesk.errors import (
     Cancelled,
     DatabaseBusy,
-    DatabaseReadOnly,
     PerfDeskError,
     StorageFailure,
 )
@@ -63,7 +62,7 @@ Outcome = Done[T] | Refused
 
 
 class Operations(QObject):
-    changed = Signal(object)  # Edit: what the last edit, undo or redo changed
+    changed = Signal(object)  # Changes: what an edit, undo, redo or long operation changed
     undo_state = Signal()  # the undo/redo labels changed
 
     def __init__(self, db: Database, settings: Settings, parent: QWidget | None = None,
@@ -73,7 +72,6 @@ class Operations(QObject):
         self.settings = settings
         self.clock: Clock = clock or db.clock
         self.history = UndoHistory(db)
-        self.last_error: PerfDeskError | None = None  # why the last edit was refused
         self._window = parent
 
     def today(self) -> dt.date:
@@ -92,56 +90,61 @@ class Operations(QObject):
         with self.db.read() as session:
             return query(session)
 
-    def run(self, label: str, operation: Callable[[Session], T]) -> T | None:
-        """Do one edit. Returns the operation's result, or None when it was
-        refused (the user has been told why)."""
-        self.last_error = None
-        if self.db.read_only:
-            self.last_error = DatabaseReadOnly(
-                f"{self.db.location} is open read-only; nothing was changed.")
-            self._refuse(label, str(self.last_error))
-            return None
+    def run(self, label: str, operation: Callable[[Session], T]) -> Done[T] | Refused:
+        """Do one edit: `Done` with the operation's result and what it
+        changed, or `Refused` (nothing changed; the user has been told why)."""
+        refusal = self._cannot_write()
+        if refusal:
+            return self._refuse(label, refusal, for_now=bool(self.busy_with))
         try:
             result, edit = perform(self.db, label, operation, self.author)
         except PerfDeskError as exc:
-            self.last_error = exc
-            self._refuse(label, str(exc))
-            return None
+            return self._refuse(label, str(exc), for_now=_passing(exc))
         log.info("%s: %d changes", label, len(edit.changes))
         self.history.record(edit)
-        self.undo_state.emit()
-        self.changed.emit(edit)
-        return result
+        return Done(result, self._done(edit))
 
-    @property
-    def refused_for_now(self) -> bool:
-        """The last edit was refused for a passing reason (the file was busy
-        or the disk failed), so what the user typed should be kept to retry."""
-        return isinstance(self.last_error, DatabaseBusy | StorageFailure)
-
-    def undo(self) -> Edit | None:
+    def undo(self) -> Done[Edit] | Refused:
+        """Undo the last edit (refused quietly when there is none)."""
         if self.history.undo_label is None:
-            return None
+            return Refused("There is nothing to undo.")
         return self._step(self.history.undo, f"Undo {self.history.undo_label}")
 
-    def redo(self) -> Edit | None:
+    def redo(self) -> Done[Edit] | Refused:
+        """Redo the last undone edit (refused quietly when there is none)."""
         if self.history.redo_label is None:
-            return None
+            return Refused("There is nothing to redo.")
         return self._step(self.history.redo, f"Redo {self.history.redo_label}")
 
-    def _step(self, step: Callable[[], Edit], label: str) -> Edit | None:
+    def _step(self, step: Callable[[], Edit], label: str) -> Done[Edit] | Refused:
+        refusal = self._cannot_write()
+        if refusal:
+            return self._refuse(label, refusal, for_now=bool(self.busy_with))
         try:
             edit = step()
         except PerfDeskError as exc:
-            self._refuse(label, str(exc))
-            return None
-        self.undo_state.emit()
-        self.changed.emit(edit)
-        return edit
+            return self._refuse(label, str(exc), for_now=_passing(exc))
+        return Done(edit, self._done(edit))
 
-    def _refuse(self, label: str, message: str) -> None:
+    def _done(self, edit: Edit) -> Changes:
+        """Tell every view what `edit` changed."""
+        changes = Changes.of_edit(edit)
+        self.undo_state.emit()
+        self.changed.emit(changes)
+        return changes
+
+    def _cannot_write(self) -> str:
+        """Why no edit can be made now ("" when one can)."""
+        if self.db.read_only:
+            return f"{self.db.location} is open read-only; nothing was changed."
+        if self.busy_with:
+            return f"Wait for {self.busy_with} to finish; nothing was changed."
+        return ""
+
+    def _refuse(self, label: str, message: str, *, for_now: bool = False) -> Refused:
         log.warning("%s refused: %s", label, message)
         ask.refuse(self._window, f"{label}: not done", message)
+        return Refused(message, for_now)
 
     # -- the file shown, for commands that back it up or replace it ---------------
     @property
@@ -248,6 +251,11 @@ class Operations(QObject):
     def _refused_long(self, title: str, message: str, *, for_now: bool = False) -> Refused:
         ask.refuse(self._window, title, message)
         return Refused(message, for_now)
+
+
+def _passing(error: PerfDeskError) -> bool:
+    """Refused for a passing reason (busy, the disk failed): keep what was typed."""
+    return isinstance(error, DatabaseBusy | StorageFailure)
 
 
 def _backup_before(db: Database, reason: str) -> None:

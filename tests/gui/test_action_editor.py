@@ -23,7 +23,7 @@ from perfdesk.ui import ask
 from perfdesk.ui.dialogs import update_dialog
 from perfdesk.ui.dialogs.update_dialog import UpdateDialog, UpdateValues
 from perfdesk.ui.models.rows_model import ROW_ROLE
-from perfdesk.ui.ops import Operations
+from perfdesk.ui.ops import Done, Operations
 from perfdesk.ui.plan.editor import ActionEditor
 from perfdesk.ui.plan.editor.action_editor import EMPTY_TEXT
 from perfdesk.ui.plan.editor.table_models import StepColumn, UpdateColumn
@@ -127,7 +127,7 @@ def test_an_update_changes_the_status_and_undo_withdraws_it(
     assert model.index(0, UpdateColumn.STATUS).data() == "◆ At risk"
     assert model.index(0, UpdateColumn.BY).data() == USER
 
-    assert ops.undo() is not None
+    assert isinstance(ops.undo(), Done)
     [update] = updates_of(demo_db, action)
     assert update.withdrawn_at is not None and update.withdrawn_reason == "Undone"
     assert header(editor) == "1.2 · ○ Not started"

@@ -19,6 +19,7 @@ from perfdesk.store.schema import Action
 from perfdesk.ui import ask
 from perfdesk.ui.dialogs import update_dialog
 from perfdesk.ui.models.action_table_model import Column
+from perfdesk.ui.ops import Refused
 from perfdesk.ui.plan.tab import PlanTab
 
 SHOTS = Path(os.environ.get("PERFDESK_SCREENSHOTS", "")) if os.environ.get(
@@ -154,7 +155,7 @@ def test_undo_and_redo_walk_through_edits_in_the_database(open_window, demo_db) 
     assert tab.model.row_at(tab.model.index_of(row.id)).status == row.status
     with demo_db.read() as s:
         ups = queries.updates_by_action(s, [row.id])[row.id]
-        assert all(u.withdrawn_at is not None for u in ups if u.status == "At risk")
+        assert all(u.withdrawn_at is not None for u in ups if u.status is Status.AT_RISK)
     window.act_redo.trigger()
     window.act_redo.trigger()
     with demo_db.read() as s:
@@ -274,7 +275,8 @@ def test_an_edit_while_another_perfdesk_holds_the_file_is_refused_and_lost_nowhe
     finally:
         other.rollback()
         other.close()
-    assert done is None
+    assert isinstance(done, Refused) and done.for_now  # busy: what was typed is kept
+    assert "in use by another PerfDesk" in done.message
     assert messages and "in use by another PerfDesk" in messages[-1][1]
     assert window.act_undo.isEnabled() is False
     with db.read() as s:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from perfdesk.services.actions.rows import action_rows
 from perfdesk.services.plans import care as plan_care
 from perfdesk.ui import ask
+from perfdesk.ui.ops import Done
 
 if TYPE_CHECKING:
     from perfdesk.domain.action_view import ActionRow
@@ -69,10 +70,10 @@ def add_action(window: Window) -> None:
     if priority_id is None and tab.outline and tab.outline.priorities:
         priority_id = tab.outline.priorities[0].id
     timeframe = row.timeframe if row else None
-    action = window.ops.run("Add action", lambda s: plan_care.add_action(
+    added = window.ops.run("Add action", lambda s: plan_care.add_action(
         s, tab.plan_id, priority_id, timeframe))
-    if action is not None:
-        tab.select_action(action.id)
+    if isinstance(added, Done):
+        tab.select_action(added.value.id)
         tab.editor.setFocus()
 
 
@@ -108,9 +109,10 @@ def renumber(window: Window) -> None:
     tab = _tab(window)
     if tab is None or window.ops is None:
         return
-    changed = window.ops.run("Renumber actions",
-                             lambda s: plan_care.renumber_actions(s, tab.plan_id))
-    if changed is not None:
+    renumbered = window.ops.run("Renumber actions",
+                                lambda s: plan_care.renumber_actions(s, tab.plan_id))
+    if isinstance(renumbered, Done):
+        changed = renumbered.value
         window.show_status(
             f"{changed} ref{'s' if changed != 1 else ''} changed" if changed
             else "The refs were already in order", 8000)
@@ -214,11 +216,11 @@ def new_plan(window: Window) -> None:
     values = ask_new_plan(window.widget, today=window.today)
     if values is None:
         return
-    plan = window.ops.run(f"New plan {values.short_name}", lambda s: plan_care.create_blank_plan(
+    made = window.ops.run(f"New plan {values.short_name}", lambda s: plan_care.create_blank_plan(
         s, values.title, values.short_name, values.period_start, values.period_end,
         organisation=values.organisation, board=values.board))
-    if plan is not None:
-        window.build_tabs(plan.id)
+    if isinstance(made, Done):
+        window.build_tabs(made.value.id)
 
 
 def roll_forward(window: Window) -> None:
@@ -234,10 +236,11 @@ def roll_forward(window: Window) -> None:
     if values is None:
         return
     author = window.settings.user_name
-    plan = window.ops.run(f"Roll forward {tab.outline.short_name}", lambda s: roll(
+    rolled = window.ops.run(f"Roll forward {tab.outline.short_name}", lambda s: roll(
         s, tab.plan_id, values.title, values.short_name, values.period_start,
         values.period_end, values.as_at or today, author))
-    if plan is not None:
+    if isinstance(rolled, Done):
+        plan = rolled.value
         window.build_tabs(plan.id)
         carried = window.ops.read(lambda s: len(action_rows(s, plan.id, today)))
         window.show_status(

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from perfdesk.services.sync.conflicts import ConflictView, Take, local_time, pending, resolve
 from perfdesk.ui.models.rows_model import RowsModel
-from perfdesk.ui.ops import Operations
+from perfdesk.ui.ops import Done, Operations
 
 
 class Column(IntEnum):
@@ -191,7 +191,7 @@ class ConflictsDialog(QDialog):
         who = self.ops.author
         done = self.ops.run(f"Decide conflict {view.id} ({view.where}, {view.field})",
                             lambda s: resolve(s, view.id, take, who, value))
-        if done is not None:
+        if isinstance(done, Done):
             self.reload(row)
 
 

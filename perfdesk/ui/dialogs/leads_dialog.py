@@ -36,13 +36,11 @@ from PySide6.QtWidgets import (
 from perfdesk.domain.text import name_key
 from perfdesk.services.plans import leads as lead_care
 from perfdesk.services.plans.leads import LeadRow, lead_rows
-from perfdesk.store.edits import Edit
+from perfdesk.store.changes import Changes
 from perfdesk.ui import ask
 from perfdesk.ui.dialogs.form import FormDialog
 from perfdesk.ui.models.rows_model import ROW_ROLE, Index
-from perfdesk.ui.ops import Operations
-
-_LEAD_TABLES = frozenset({"lead", "action_lead", "action"})
+from perfdesk.ui.ops import Done, Operations
 
 
 class Column(IntEnum):
@@ -295,8 +293,8 @@ class LeadsDialog(QDialog):
         self.select(keep)
         self._enable()
 
-    def _changed(self, edit: Edit) -> None:
-        if edit.tables & _LEAD_TABLES:
+    def _changed(self, changes: Changes) -> None:
+        if changes.leads or changes.actions:  # names, and how many actions each leads
             self.refresh()
 
     def _filter(self, text: str) -> None:
@@ -335,11 +333,11 @@ class LeadsDialog(QDialog):
         name = ask.text(self, "Add lead", "Name of the person or role:")
         if not name or not name.strip():
             return
-        lead = self.ops.run(f"Add lead {name.strip()}",
-                            lambda s: lead_care.add_lead(s, name).id)
-        if lead:
+        added = self.ops.run(f"Add lead {name.strip()}",
+                             lambda s: lead_care.add_lead(s, name).id)
+        if isinstance(added, Done):
             self.find_box.clear()
-            self.refresh(select=lead)
+            self.refresh(select=added.value)
 
     def rename_chosen(self) -> None:
         lead = self.chosen()
@@ -365,7 +363,7 @@ class LeadsDialog(QDialog):
             return
         done = self.ops.run(f"Merge lead {merged.name} into {kept.name}",
                             lambda s: lead_care.merge_leads(s, kept.id, merged.id))
-        if done is not None:
+        if isinstance(done, Done):
             self.refresh(select=kept.id)
 
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from perfdesk import presentation
 from perfdesk.domain.measures import Rag
 from perfdesk.services.measures.view import MeasureRow, measure_count, measure_rows
-from perfdesk.store.edits import Edit
+from perfdesk.store.changes import Changes
 from perfdesk.ui.models.measure_table_model import (
     ROW_ROLE,
     Column,
@@ -37,7 +37,6 @@ WIDTHS = {
     Column.REF: 56, Column.INDICATOR: 260, Column.BASELINE: 120, Column.LATEST: 110,
     Column.TARGET: 120, Column.RAG: 80, Column.DIRECTION: 110, Column.BENCHMARKS: 200,
 }
-_MEASURE_TABLES = frozenset({"measure", "measure_value", "benchmark", "lead", "plan"})
 
 
 class MeasuresPage(QWidget):
@@ -143,8 +142,10 @@ class MeasuresPage(QWidget):
             self.area.setCurrentIndex(max(self.area.findData(chosen), 0))
         self.select(current)
 
-    def on_changed(self, edit: Edit) -> None:
-        if not edit.tables & _MEASURE_TABLES:
+    def on_changed(self, changes: Changes) -> None:
+        """Re-read the measures when they, their figures or benchmarks, their
+        owners (leads) or the plan changed."""
+        if not (changes.measures or changes.leads or changes.outline):
             return
         if self.loaded:
             self.reload()

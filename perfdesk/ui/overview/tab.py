@@ -49,7 +49,7 @@ from perfdesk.services.overview import (
     overview,
 )
 from perfdesk.store import queries
-from perfdesk.store.edits import Edit
+from perfdesk.store.changes import Changes
 from perfdesk.ui.models.plan_list_model import STATUS_COLUMNS, Column, PlanListModel
 from perfdesk.ui.ops import Operations
 from perfdesk.ui.overview import chart_data
@@ -61,10 +61,6 @@ if TYPE_CHECKING:
     from perfdesk.ui.overview.charts import BarChart
 
 ALL_PLANS = "All plans"
-WATCHED_TABLES = frozenset({
-    "plan", "priority", "action", "action_lead", "lead", "progress_update",
-    "measure", "measure_value",
-})
 COUNTING = "Counting…"
 COUNT_AT_THE_LATEST_MS = 100  # after being shown, if the tab is not drawn first
 EXCEPTION_ROWS_SHOWN = 12  # the list scrolls beyond this many
@@ -430,8 +426,10 @@ class OverviewTab(QWidget):
         if self._stale and self.isVisible():
             self.refresh()
 
-    def on_changed(self, edit: Edit) -> None:
-        if edit.tables & WATCHED_TABLES:
+    def on_changed(self, changes: Changes) -> None:
+        """Count again (now if shown, else when next shown) when plans,
+        priorities, actions, their leads or updates, or measures changed."""
+        if changes.outline or changes.actions or changes.leads or changes.measures:
             self._stale = True
             if self.isVisible():
                 self.refresh()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from perfdesk.domain.action_view import ActionFilter, ActionRow
 from perfdesk.services.actions.rows import action_rows, affected_actions
 from perfdesk.services.plans.outline import PlanOutline, PriorityOutline, plan_outline
-from perfdesk.store.edits import Edit
+from perfdesk.store.changes import Changes
 from perfdesk.ui.measures.editor import MeasureEditor
 from perfdesk.ui.measures.page import MeasuresPage
 from perfdesk.ui.models.action_table_model import ROW_ROLE, ActionTableModel, Column
@@ -36,8 +36,6 @@ from perfdesk.ui.plan.editor.action_editor import ActionEditor
 from perfdesk.ui.plan.filter_bar import FilterBar
 from perfdesk.ui.plan.navigator import Navigator
 
-_OUTLINE_TABLES = frozenset({"plan", "priority", "outcome"})
-_ROW_TABLES = frozenset({"action", "action_lead", "progress_update", "lead"})
 # Wide enough at 1366×768 for ref, status, action, leads, by when and overdue
 # beside the editor; the latest update is one scroll (or one hidden pane) away.
 DEFAULT_WIDTHS = {
@@ -95,8 +93,13 @@ class PlanTab(QWidget):
         self.reload()
 
     def discard(self) -> None:
-        """Never build this tab: it is being taken away (the plans are read afresh)."""
+        """Never build this tab: it is being taken away (the plans are read
+        afresh). A built one stops following changes: its plan may be gone."""
         self._discarded = True
+        if self.is_built:
+            for slot in (self.on_changed, self.measures.on_changed,
+                         self.measure_editor.on_changed, self.editor.on_changed):
+                self.ops.changed.disconnect(slot)
 
     def _build(self) -> None:
         ops = self.ops
@@ -183,13 +186,17 @@ class PlanTab(QWidget):
             leads.update(zip(row.lead_ids, row.leads, strict=True))
         self.filters.set_leads(sorted(leads.items(), key=lambda pair: pair[1].casefold()))
 
-    def on_changed(self, edit: Edit) -> None:
-        if edit.structural or edit.tables & _OUTLINE_TABLES or "lead" in edit.tables:
+    def on_changed(self, changes: Changes) -> None:
+        """Re-read the plan when its outline, its leads or the actions it
+        holds changed; otherwise repaint just the rows of the actions touched."""
+        if self._discarded:
+            return
+        if changes.outline or changes.leads or changes.actions_added_or_removed:
             self.reload()
             return
-        if not edit.tables & _ROW_TABLES:
+        if not changes.actions:
             return
-        touched = [(c.table, c.row_id) for c in edit.changes]
+        touched = changes.touched()
 
         def fresh(session: object) -> list[ActionRow]:
             ids = affected_actions(session, touched)  # type: ignore[arg-type]

@@ -26,7 +26,7 @@ from perfdesk.services.measures import edits as measure_edits
 from perfdesk.services.measures.detail import BenchmarkView, MeasureDetail
 from perfdesk.ui import ask
 from perfdesk.ui.models.rows_model import RowsModel
-from perfdesk.ui.ops import Operations
+from perfdesk.ui.ops import Done, Operations
 
 COMMON_COMPARATORS = ("England", "South West", "Statistical neighbours")
 
@@ -127,9 +127,9 @@ class BenchmarksPage(QWidget):
             ask.refuse(self, "Benchmark not saved",
                        "Give the period, the comparator and the figure.")
             return
-        if self.ops.run(f"Set {comparator} benchmark for {detail.row.ref}",
-                        lambda s: measure_edits.set_benchmark(
-                            s, detail.id, period, comparator, value)) is not None:
+        if isinstance(self.ops.run(f"Set {comparator} benchmark for {detail.row.ref}",
+                                   lambda s: measure_edits.set_benchmark(
+                                       s, detail.id, period, comparator, value)), Done):
             self.value.clear()
 
     def _remove(self) -> None:

@@ -30,7 +30,7 @@ from perfdesk.errors import PerfDeskError
 from perfdesk.services.measures import edits as measure_edits
 from perfdesk.services.measures.detail import MeasureDetail, ValueView
 from perfdesk.ui import ask
-from perfdesk.ui.ops import Operations
+from perfdesk.ui.ops import Done, Operations
 from perfdesk.ui.plan.editor.fields import compact_rows
 
 Index = QModelIndex | QPersistentModelIndex
@@ -253,16 +253,17 @@ class FiguresPage(QWidget):
                 fields[k] is None for k in ("value", "numerator", "denominator")):
             if existing is None:
                 return False
-            return self.ops.run(f"Delete {detail.row.ref} figure for {period}",
-                                lambda s: measure_edits.delete_value(s, existing.id)) is not None
+            deleted = self.ops.run(f"Delete {detail.row.ref} figure for {period}",
+                                   lambda s: measure_edits.delete_value(s, existing.id))
+            return isinstance(deleted, Done)
         if fields["numerator"] is not None and fields["denominator"] is not None:
             fields["value"] = None  # worked out from them
         author = self.ops.author
-        done = self.ops.run(
+        done = isinstance(self.ops.run(
             f"Enter {detail.row.ref} figure for {period}",
             lambda s: measure_edits.set_value(s, detail.id, period, author=author,
                                               **fields),  # type: ignore[arg-type]
-        ) is not None
+        ), Done)
         if done:
             self.model.pending = {k: v for k, v in self.model.pending.items() if k[0] != period}
         return done
@@ -285,5 +286,5 @@ class FiguresPage(QWidget):
         done = self.ops.run(f"Paste {len(cells)} figures into {detail.row.ref}",
                             lambda s: measure_edits.paste_values(s, detail.id, start, cells,
                                                                  author))
-        if done is not None:
+        if isinstance(done, Done):
             self.hint.setText(f"Pasted {len(cells)} figures from {start} onwards.")

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from perfdesk import presentation
 from perfdesk.domain.measures import DIRECTION_TEXT
 from perfdesk.services.measures.detail import MeasureDetail, measure_detail
-from perfdesk.store.edits import Edit
+from perfdesk.store.changes import Changes
 from perfdesk.ui import ask
 from perfdesk.ui.measures.editor.about_page import AboutPage
 from perfdesk.ui.measures.editor.benchmarks_page import BenchmarksPage
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
     from perfdesk.ui.measures.charts.measure_chart import MeasureChart
 
 EMPTY_TEXT = "Select a measure to see its figures and chart"
-_TABLES = frozenset({"measure", "measure_value", "benchmark", "measure_action", "lead",
-                     "progress_update", "action"})
 
 
 class MeasureEditor(QWidget):
@@ -80,7 +78,7 @@ class MeasureEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.tabs.currentChanged.connect(self._tab_changed)
-        ops.changed.connect(self._on_changed)
+        ops.changed.connect(self.on_changed)
 
     @property
     def measure_id(self) -> str | None:
@@ -115,8 +113,11 @@ class MeasureEditor(QWidget):
             self._draw()
         self.stack.setCurrentIndex(1)
 
-    def _on_changed(self, edit: Edit) -> None:
-        if self._measure_id and edit.tables & _TABLES:
+    def on_changed(self, changes: Changes) -> None:
+        """Re-read the measure shown when it, its figures, benchmarks or owner
+        changed, or the actions linked to it (their status is shown)."""
+        if self._measure_id and (changes.measures or changes.links or changes.leads
+                                 or changes.actions):
             self.reload()
 
     def _tab_changed(self, index: int) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QVBoxLayout, Q
 from perfdesk import presentation
 from perfdesk.errors import NotFound, PerfDeskError
 from perfdesk.services.actions.detail import ActionDetail, action_detail
-from perfdesk.store.edits import Edit
+from perfdesk.store.changes import Changes
 from perfdesk.ui.ops import Operations
 from perfdesk.ui.plan.editor.details_page import DetailsPage
 from perfdesk.ui.plan.editor.fields import name
@@ -26,10 +26,6 @@ from perfdesk.ui.plan.editor.steps_page import StepsPage
 from perfdesk.ui.plan.editor.updates_page import ADD_SHORTCUT, UpdatesPage
 
 EMPTY_TEXT = "Select an action to see and update it"
-# Tables whose rows the editor shows (the action, its leads, steps and
-# updates, and the names of leads, priorities and plans).
-WATCHED = frozenset({"action", "action_lead", "lead", "step", "progress_update", "priority",
-                     "plan", "measure_action", "measure", "measure_value"})
 
 
 WAITING_STYLE = "background: #fff4c2; color: #3b2f00; padding: 4px; border: 1px solid #c9a800;"
@@ -95,7 +91,7 @@ class ActionEditor(QWidget):
         self._shortcut = QShortcut(QKeySequence(ADD_SHORTCUT), self)
         self._shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._shortcut.activated.connect(self.add_update)
-        ops.changed.connect(self._on_changed)
+        ops.changed.connect(self.on_changed)
         self._show_empty(EMPTY_TEXT)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -142,8 +138,13 @@ class ActionEditor(QWidget):
         self.tabs.setCurrentWidget(self.updates)
         self.updates.add_update()
 
-    def _on_changed(self, edit: Edit) -> None:
-        if self._action_id is not None and edit.tables & WATCHED:
+    def on_changed(self, changes: Changes) -> None:
+        """Re-read the action shown when anything it shows changed: the action,
+        its leads, steps and updates, the names of leads, priorities and
+        plans, and the measures linked to it with their latest figures."""
+        if self._action_id is not None and (
+                changes.actions or changes.leads or changes.outline or changes.links
+                or changes.measures):
             had = self._action_id
             self.reload()
             if self._action_id != had:

@@ -31,8 +31,8 @@ from perfdesk.domain.timeframe import Timeframe
 from perfdesk.services.actions import edits as action_edits
 from perfdesk.services.actions.detail import ActionDetail
 from perfdesk.ui import ask
-from perfdesk.ui.ops import Operations
-from perfdesk.ui.plan.editor.fields import PlainTextField, day_text, name, run_edit, tab_chain
+from perfdesk.ui.ops import Done, Operations, Refused
+from perfdesk.ui.plan.editor.fields import PlainTextField, day_text, name, tab_chain
 from perfdesk.ui.plan.editor.leads_box import LeadsBox
 
 DATE_FORMAT = "d MMM yyyy"
@@ -217,14 +217,14 @@ class DetailsPage(QWidget):
         action_id, ref = self._detail.id, self._detail.ref
         self._baseline[field] = value  # so the refresh this edit causes shows it
         if field == "by_when":
-            ok = self._run(f"Edit action {ref} by when",
-                           lambda s: action_edits.set_by_when(s, action_id, value))
+            outcome = self._run(f"Edit action {ref} by when",
+                                lambda s: action_edits.set_by_when(s, action_id, value))
         else:
-            ok = self._run(f"Edit action {ref} {_WORDS[field]}",
-                           lambda s: action_edits.set_text(s, action_id, field, value))
-        if not ok:
+            outcome = self._run(f"Edit action {ref} {_WORDS[field]}",
+                                lambda s: action_edits.set_text(s, action_id, field, value))
+        if isinstance(outcome, Refused):
             self._baseline[field] = old
-            if not self.ops.refused_for_now:  # a rule said no: show what is stored
+            if not outcome.for_now:  # a rule said no: show what is stored
                 self._show_text(field, old)
             # else keep the typed text; leaving the field again tries again
 
@@ -268,11 +268,11 @@ class DetailsPage(QWidget):
                     self._show_due(old)
                     return
                 reason = answer
-            ok = self._run(f"Change action {ref} due date",
-                           lambda s: action_edits.set_due_date(s, action_id, new, reason))
+            outcome = self._run(f"Change action {ref} due date",
+                                lambda s: action_edits.set_due_date(s, action_id, new, reason))
         finally:
             self._busy = False
-        if not ok:
+        if isinstance(outcome, Refused):
             self._show_due(old)
 
     def _commit_timeframe(self) -> None:
@@ -281,8 +281,9 @@ class DetailsPage(QWidget):
         action_id, value = self._detail.id, self.timeframe.currentData()
         if value == self._detail.timeframe:
             return
-        if not self._run(f"Set action {self._detail.ref} timeframe",
-                         lambda s: action_edits.set_timeframe(s, action_id, value)):
+        if isinstance(self._run(f"Set action {self._detail.ref} timeframe",
+                                lambda s: action_edits.set_timeframe(s, action_id, value)),
+                      Refused):
             self.load(self._detail)
 
     def _commit_priority(self) -> None:
@@ -291,14 +292,15 @@ class DetailsPage(QWidget):
         action_id, value = self._detail.id, self.priority.currentData()
         if value == self._detail.priority_id:
             return
-        if not self._run(f"Set action {self._detail.ref} priority",
-                         lambda s: action_edits.set_priority(s, action_id, value)):
+        if isinstance(self._run(f"Set action {self._detail.ref} priority",
+                                lambda s: action_edits.set_priority(s, action_id, value)),
+                      Refused):
             self.load(self._detail)
 
-    def _run(self, label: str, change: Callable[[Session], object]) -> bool:
+    def _run(self, label: str, change: Callable[[Session], object]) -> Done[object] | Refused:
         was_busy, self._busy = self._busy, True
         try:
-            return run_edit(self.ops, label, change)
+            return self.ops.run(label, change)
         finally:
             self._busy = was_busy
 

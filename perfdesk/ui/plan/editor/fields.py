@@ -1,11 +1,11 @@
 """Small pieces the editor's pages share: text fields that commit when the
-user leaves them, one-edit helpers, and how dates and times are written."""
+user leaves them, widget helpers, and how dates and times are written."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, Signal
@@ -18,9 +18,6 @@ from PySide6.QtWidgets import (
     QTableView,
     QWidget,
 )
-from sqlmodel import Session
-
-from perfdesk.ui.ops import Operations
 
 
 class PlainTextField(QPlainTextEdit):
@@ -40,17 +37,6 @@ class PlainTextField(QPlainTextEdit):
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
         self.editingFinished.emit()
-
-
-def run_edit(ops: Operations, label: str, change: Callable[[Session], object]) -> bool:
-    """Run one edit; True when it was committed, False when refused (the
-    user has been told why)."""
-
-    def operation(session: Session) -> bool:
-        change(session)
-        return True
-
-    return ops.run(label, operation) is not None
 
 
 W = TypeVar("W", bound=QWidget)

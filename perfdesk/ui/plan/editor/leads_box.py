@@ -21,8 +21,8 @@ from perfdesk.services.actions import edits as action_edits
 from perfdesk.services.actions.detail import ActionDetail
 from perfdesk.services.plans import leads as lead_care
 from perfdesk.ui import ask
-from perfdesk.ui.ops import Operations
-from perfdesk.ui.plan.editor.fields import name, push_button, run_edit, tab_chain
+from perfdesk.ui.ops import Done, Operations, Refused
+from perfdesk.ui.plan.editor.fields import name, push_button, tab_chain
 from perfdesk.ui.plan.editor.table_models import ActionLeadsModel
 
 
@@ -136,8 +136,9 @@ class LeadsBox(QWidget):
             return
         if found:
             lead_id = found[0]
-            done = run_edit(self.ops, f"Add lead to action {detail.ref}",
-                            lambda s: action_edits.set_leads(s, detail.id, [*current, lead_id]))
+            outcome = self.ops.run(
+                f"Add lead to action {detail.ref}",
+                lambda s: action_edits.set_leads(s, detail.id, [*current, lead_id]))
         else:
             if not ask.confirm(self, "New lead",
                                f"There is no lead called “{typed}”. Create “{typed}” as a new "
@@ -150,9 +151,9 @@ class LeadsBox(QWidget):
                 session.flush()
                 action_edits.set_leads(session, detail.id, [*current, lead.id])
 
-            done = run_edit(self.ops, f"Add new lead {typed} to action {detail.ref}",
-                            create_and_link)
-        if done:
+            outcome = self.ops.run(f"Add new lead {typed} to action {detail.ref}",
+                                   create_and_link)
+        if isinstance(outcome, Done):
             with QSignalBlocker(self.choose):
                 self.choose.setEditText("")
 
@@ -178,6 +179,7 @@ class LeadsBox(QWidget):
 
     def _set(self, label: str, ids: Sequence[str]) -> None:
         action_id = self._detail.id if self._detail else ""
-        if not run_edit(self.ops, label, lambda s: action_edits.set_leads(s, action_id, ids)):
+        outcome = self.ops.run(label, lambda s: action_edits.set_leads(s, action_id, ids))
+        if isinstance(outcome, Refused):
             self._select_after = None
 

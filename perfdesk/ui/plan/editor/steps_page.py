@@ -15,8 +15,8 @@ from perfdesk.services.actions.detail import ActionDetail
 from perfdesk.store.schema import Step
 from perfdesk.ui import ask
 from perfdesk.ui.models.rows_model import ROW_ROLE
-from perfdesk.ui.ops import Operations
-from perfdesk.ui.plan.editor.fields import name, push_button, row_table, run_edit, tab_chain
+from perfdesk.ui.ops import Done, Operations
+from perfdesk.ui.plan.editor.fields import name, push_button, row_table, tab_chain
 from perfdesk.ui.plan.editor.table_models import StepColumn, StepsModel
 
 NO_STEPS = ("This action has no steps. A large action can be broken into steps, each "
@@ -87,8 +87,9 @@ class StepsPage(QWidget):
         if self._detail is None or self._read_only:
             return False
         verb = "Tick" if done else "Untick"
-        return run_edit(self.ops, f"{verb} step of action {self._detail.ref}",
-                        lambda s: action_edits.set_step_done(s, step_id, done))
+        return isinstance(self.ops.run(f"{verb} step of action {self._detail.ref}",
+                                       lambda s: action_edits.set_step_done(s, step_id, done)),
+                          Done)
 
     def add_step(self) -> None:
         detail = self._detail
@@ -101,8 +102,8 @@ class StepsPage(QWidget):
                                                "or leave blank:")
         if timescale is None:
             return
-        run_edit(self.ops, f"Add step to action {detail.ref}",
-                 lambda s: action_edits.add_step(s, detail.id, text, timescale.strip()))
+        self.ops.run(f"Add step to action {detail.ref}",
+                     lambda s: action_edits.add_step(s, detail.id, text, timescale.strip()))
 
     def delete_selected(self) -> None:
         detail, step = self._detail, self.selected_step()
@@ -112,5 +113,5 @@ class StepsPage(QWidget):
                                                 "(Undo brings it back.)"):
             return
         step_id = step.id
-        run_edit(self.ops, f"Delete step of action {detail.ref}",
-                 lambda s: action_edits.delete_step(s, step_id))
+        self.ops.run(f"Delete step of action {detail.ref}",
+                     lambda s: action_edits.delete_step(s, step_id))

@@ -28,7 +28,6 @@ from perfdesk.ui.plan.editor.fields import (
     name,
     push_button,
     row_table,
-    run_edit,
     tab_chain,
 )
 from perfdesk.ui.plan.editor.table_models import UpdateColumn, UpdatesModel, withdrawal_note
@@ -136,7 +135,7 @@ class UpdatesPage(QWidget):
         if values is None:
             return
         author = self.ops.author
-        run_edit(self.ops, f"Add update to action {detail.ref}", lambda s: action_edits.add_update(
+        self.ops.run(f"Add update to action {detail.ref}", lambda s: action_edits.add_update(
             s, detail.id, status=values.status, reported_on=values.reported_on, author=author,
             done=values.done, next_steps=values.next_steps,
         ))
@@ -154,5 +153,5 @@ class UpdatesPage(QWidget):
         if reason is None:
             return
         by = self.ops.author
-        run_edit(self.ops, f"Withdraw update of action {detail.ref}",
-                 lambda s: action_edits.withdraw_update(s, update.id, by=by, reason=reason))
+        self.ops.run(f"Withdraw update of action {detail.ref}",
+                     lambda s: action_edits.withdraw_update(s, update.id, by=by, reason=reason))
