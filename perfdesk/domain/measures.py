@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
 
+from perfdesk.domain.labelled import Labelled
+
 _EPSILON = 1e-9
 DEFAULT_TOLERANCE_SHARE = 0.10
 
@@ -34,7 +36,7 @@ class Frequency(Enum):
     ANNUAL = "annual"
 
 
-class Rag(Enum):
+class Rag(Labelled):
     """A measure against its target. How each is shown, its colour and
     symbol, is in `perfdesk.presentation`."""
 
@@ -42,10 +44,6 @@ class Rag(Enum):
     AMBER = "Amber"
     RED = "Red"
     GREY = "Grey"
-
-    @property
-    def label(self) -> str:
-        return str(self.value)
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+
+from perfdesk.domain.labelled import Labelled
 
 
-class Status(Enum):
+class Status(Labelled):
     """An action's status, by its label (the stored form). How each is shown,
     its colour and symbol, is in `perfdesk.presentation`."""
 
@@ -16,10 +17,6 @@ class Status(Enum):
     OFF_TRACK = "Off track"
     COMPLETE = "Complete"
     CLOSED = "Closed"
-
-    @property
-    def label(self) -> str:
-        return str(self.value)
 
     @property
     def is_finished(self) -> bool:
