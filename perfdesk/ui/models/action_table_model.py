@@ -12,8 +12,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
 from enum import IntEnum
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QModelIndex, QModelRoleDataSpan, Qt
+from PySide6.QtCore import QModelIndex, QModelRoleData, QModelRoleDataSpan, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from perfdesk import presentation
@@ -22,6 +23,9 @@ from perfdesk.domain.dates import nice_date
 from perfdesk.ui.models.grouped_table import GroupedTableModel
 from perfdesk.ui.models.rows_model import ROW_ROLE, SORT_ROLE, Index
 from perfdesk.ui.status_icons import status_dot
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 # The roles a painted cell is asked for, as plain ints (multiData compares many).
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
@@ -44,7 +48,7 @@ class Column(IntEnum):
 
 
 COLUMNS = tuple(Column)
-HEADERS = {
+HEADERS: dict[int, str] = {
     Column.REF: "Ref", Column.ACTION: "Action", Column.LEADS: "Lead(s)",
     Column.BY_WHEN: "By when", Column.STATUS: "Status", Column.LATEST: "Latest update",
     Column.OVERDUE: "Overdue",
@@ -70,7 +74,7 @@ def _grouped(rows: Iterable[ActionRow]) -> dict[str, list[ActionRow]]:
     return groups
 
 
-def _sort_key(row: ActionRow, column: Column) -> object:
+def _sort_key(row: ActionRow, column: Column) -> SupportsRichComparison:
     if column == Column.REF:
         return ref_key(row.ref)
     if column == Column.ACTION:
@@ -84,6 +88,14 @@ def _sort_key(row: ActionRow, column: Column) -> object:
     if column == Column.LATEST:
         return row.latest_on or dt.date.min
     return (not row.overdue, row.due_date or dt.date.max)
+
+
+def _each(span: QModelRoleDataSpan | QModelRoleData) -> Iterable[QModelRoleData]:
+    """The roles Qt asks for (a span is a sequence at run time; the stubs
+    give it no __iter__)."""
+    if isinstance(span, QModelRoleData):
+        return (span,)
+    return cast("Iterable[QModelRoleData]", span)
 
 
 class ActionTableModel(GroupedTableModel[ActionRow]):
@@ -213,7 +225,8 @@ class ActionTableModel(GroupedTableModel[ActionRow]):
         return self.index(at, 0) if at is not None else QModelIndex()
 
     # -- QAbstractTableModel ----------------------------------------------
-    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
+    def multiData(self, index: Index,
+                  roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
         """Every role a painted cell needs in one call from Qt (the view asks
         for seven per cell; one `data()` call each costs far more)."""
         if not index.isValid():
@@ -221,12 +234,12 @@ class ActionTableModel(GroupedTableModel[ActionRow]):
         entry = self._entries[index.row()]
         column = index.column()
         if isinstance(entry, tuple):
-            for role_data in roleDataSpan:
+            for role_data in _each(roleDataSpan):
                 value = self._heading_data(entry, column, role_data.role())
                 if value is not None:
                     role_data.setData(value)
             return
-        for role_data in roleDataSpan:
+        for role_data in _each(roleDataSpan):
             role = role_data.role()
             if role == _DISPLAY:
                 role_data.setData(self._cell_texts(entry)[column])

@@ -30,7 +30,7 @@ class Column(IntEnum):
     BENCHMARKS = 7
 
 
-HEADERS = {
+HEADERS: dict[int, str] = {
     Column.REF: "Ref", Column.INDICATOR: "Indicator", Column.BASELINE: "Baseline",
     Column.LATEST: "Latest", Column.TARGET: "Target", Column.RAG: "RAG",
     Column.DIRECTION: "Direction", Column.BENCHMARKS: "Benchmarks",

@@ -31,7 +31,7 @@ class PlanListModel(RowsModel[PlanSummary]):
         **{len(Column) + n: presentation.badge(s) for n, s in enumerate(STATUS_COLUMNS)},
     }
 
-    def cell(self, row: PlanSummary, column: Column | int, role: int) -> object:
+    def cell(self, row: PlanSummary, column: int, role: int) -> object:
         if role == Role.TextAlignmentRole and column >= Column.PRIORITIES:
             return RIGHT_ALIGNED
         if role != Role.DisplayRole:

@@ -52,7 +52,7 @@ class ExceptionModel(RowsModel[ExceptionRow]):
     def key(self, row: ExceptionRow) -> str:
         return row.action_id
 
-    def cell(self, row: ExceptionRow, column: Column, role: int) -> object:
+    def cell(self, row: ExceptionRow, column: int, role: int) -> object:
         if role in (Role.DisplayRole, Role.ToolTipRole):
             text = self._text(row, column)
             if role == Role.ToolTipRole:
@@ -67,7 +67,7 @@ class ExceptionModel(RowsModel[ExceptionRow]):
         return None
 
     @staticmethod
-    def _text(row: ExceptionRow, column: Column) -> str:
+    def _text(row: ExceptionRow, column: int) -> str:
         if column == Column.PLAN:
             return row.plan_short_name
         if column == Column.REF:
