@@ -14,7 +14,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from perfdesk.cli.args import EXIT_OK, EXIT_REFUSED, Command, Subparsers, add_json, whole_number
+from perfdesk.cli.args import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    Command,
+    Subparsers,
+    add_json,
+    plural,
+    whole_number,
+)
 from perfdesk.errors import DatabaseReadOnly, NotFound, PerfDeskError
 from perfdesk.store import backup as backups
 from perfdesk.store import restore as restoring
@@ -87,7 +95,7 @@ def _set_policy(path: Path, args: argparse.Namespace, now: dt.datetime) -> None:
     policy = replace(backups.read_policy(path), **changes)
     removed = backups.set_policy(path, policy, now)
     print(f"From now on PerfDesk keeps {policy.describe()}."
-          + (f" Removed {len(removed)} older backup{'s' if len(removed) != 1 else ''}."
+          + (f" Removed {plural(len(removed), 'older backup')}."
              if removed else ""))
 
 

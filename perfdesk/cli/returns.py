@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from perfdesk.cli.args import EXIT_OK, EXIT_REFUSED, Command, Subparsers, add_out
+from perfdesk.cli.args import EXIT_OK, EXIT_REFUSED, Command, Subparsers, add_out, plural
 from perfdesk.clock import system_clock
 from perfdesk.store.database import Database
 
@@ -84,7 +84,7 @@ def _import(db: Database, args: argparse.Namespace) -> int:
         added, _ = perform(db, f"Import return {preview.doc.source}",
                            _applier(apply_return, preview, args.confirm_unassigned))
         total += added
-    print(f"Added {total} update{'s' if total != 1 else ''} and figures.")
+    print(f"Added {plural(total, 'update')} and figures.")
     return EXIT_OK
 
 
