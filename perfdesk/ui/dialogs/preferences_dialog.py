@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 
 from perfdesk.domain.text import name_key
 from perfdesk.ui.dialogs.form import FormDialog
+from perfdesk.ui.models.rows_model import Index
 from perfdesk.ui.settings import MARKINGS, Settings
 
-_Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -45,10 +45,10 @@ class LeadChoices(QAbstractListModel):
         """The ticked leads in name order."""
         return [lead_id for lead_id, _ in self._all if lead_id in self.checked]
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._shown)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
         lead_id, name = self._shown[index.row()]
@@ -61,13 +61,13 @@ class LeadChoices(QAbstractListModel):
             return lead_id
         return None
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                 | Qt.ItemFlag.ItemIsUserCheckable)
 
-    def setData(self, index: _Index, value: object,
+    def setData(self, index: Index, value: object,
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
             return False

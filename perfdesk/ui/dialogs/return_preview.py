@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
 
 from perfdesk.services.returns.apply import Flag, ReturnItem, ReturnPreview
 from perfdesk.services.returns.read import ActionReturn
-from perfdesk.ui.models.rows_model import ROW_ROLE, RowsModel
+from perfdesk.ui.models.rows_model import ROW_ROLE, Index, RowsModel
 
-Index = QModelIndex | QPersistentModelIndex
 WRAP_ROWS = 500  # up to this many rows, long texts wrap; beyond, they are cut (tooltips hold all)
 
 # What each flag means in the list: a symbol that does not rely on colour, and words.

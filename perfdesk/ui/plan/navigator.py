@@ -9,15 +9,14 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QItemSelection,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
 from PySide6.QtWidgets import QLabel, QListView, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from perfdesk.services.plans.outline import PlanOutline, PriorityOutline
+from perfdesk.ui.models.rows_model import Index
 
-Index = QModelIndex | QPersistentModelIndex
 ALL_LABEL = "All priorities"
 
 

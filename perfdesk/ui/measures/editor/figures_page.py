@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,10 +30,9 @@ from perfdesk.errors import PerfDeskError
 from perfdesk.services.measures import edits as measure_edits
 from perfdesk.services.measures.detail import MeasureDetail, ValueView
 from perfdesk.ui import ask
+from perfdesk.ui.models.rows_model import Index
 from perfdesk.ui.ops import Done, Operations
 from perfdesk.ui.plan.editor.fields import compact_rows
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 class FigureColumn(IntEnum):
