@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, TextClause, bindparam, text
+from sqlalchemy import Row, TextualSelect, bindparam, text
 from sqlmodel import Session, col, select
 
 from perfdesk.domain.action_view import GROUP_ORDER, NO_TIMEFRAME
@@ -30,6 +30,7 @@ from perfdesk.domain.status import STATUS_LABELS, Status
 from perfdesk.services.measures.view import MeasureRow, measure_rows
 from perfdesk.services.summaries import PlanSummary
 from perfdesk.store import queries
+from perfdesk.store.enum_text import EnumText
 from perfdesk.store.schema import Action, ActionLead, Lead, Plan, Priority, ProgressUpdate
 
 NO_PRIORITY = "No priority"
@@ -181,7 +182,7 @@ def overview(session: Session, plan_id: str | None, today: dt.date, *,
     areas: list[AreaCounts] = []
     by_date: dict[dt.date, dict[str, int]] = {}
     overdue = attention = 0
-    texts: set[str] = set()  # the status texts the latest updates hold
+    held: set[Status] = set()  # the statuses the latest updates hold
     for plan in plans:
         days = _passed_quarter_ends(plan, today)
         counted = _count_plan(session, plan, today, days)
@@ -200,7 +201,7 @@ def overview(session: Session, plan_id: str | None, today: dt.date, *,
                 by_timeframe.setdefault(group, _zero(STATUS_LABELS))[label] += count
         overdue += counted.overdue
         attention += counted.attention
-        texts |= counted.texts
+        held |= counted.statuses
         areas += _area_counts(plan, measures, whole)
         for day, counts in counted.at_days.items():
             into = by_date.setdefault(day, _zero(STATUS_LABELS))
@@ -210,7 +211,7 @@ def overview(session: Session, plan_id: str | None, today: dt.date, *,
         plan_id=plan_id, today=today, plans=tuple(summaries), totals=totals,
         by_priority=tuple(by_priority),
         by_timeframe=tuple(TimeframeCounts(g, c) for g, c in by_timeframe.items()),
-        exceptions=tuple(attention_rows(session, plans, today, attention_limit, texts)),
+        exceptions=tuple(attention_rows(session, plans, today, attention_limit, held)),
         measures_by_area=tuple(areas),
         quarter_ends=tuple(QuarterCounts(day, by_date[day]) for day in sorted(by_date)),
         needs_attention=attention, overdue=overdue,
@@ -242,6 +243,7 @@ def _passed_quarter_ends(plan: Plan, today: dt.date) -> list[dt.date]:
 # compared as text.
 
 NO_STATUS = "\x00"  # in an empty list of statuses: matches no stored status, nor ''
+STATUS = EnumText(Status)  # the type of progress_update.status, for these raw queries
 
 _RANKED = """
     SELECT a.priority_id, a.timeframe, a.due_date, pu.status, pu.reported_on,
@@ -254,7 +256,8 @@ _RANKED = """
 """
 
 
-def _attention_query(overdue: bool, where: str, order: str, names: Sequence[str]) -> TextClause:
+def _attention_query(overdue: bool, where: str, order: str,
+                     names: Sequence[str]) -> TextualSelect:
     """Live actions in `order` (their ids and due dates sorted first, the
     rest read by id), each with its latest counting update (ranked as in
     `_RANKED`), kept by `where`: evaluated as read, so reading can stop."""
@@ -272,7 +275,8 @@ def _attention_query(overdue: bool, where: str, order: str, names: Sequence[str]
             ORDER BY latest.reported_on DESC, latest.recorded_at DESC, latest.rowid DESC
             LIMIT 1)
         WHERE {where}
-    """).bindparams(*(bindparam(n, expanding=True) for n in ("plans", *names)))
+    """).bindparams(*(bindparam(n, expanding=True) for n in ("plans", *names))).columns(
+        status=STATUS)
 
 
 _OVERDUE = _attention_query(
@@ -285,7 +289,7 @@ _FLAGGED = _attention_query(
 
 
 @cache
-def _counts_query(days: int) -> TextClause:
+def _counts_query(days: int) -> TextualSelect:
     """Counts per (priority, timeframe, due before today, status text): as
     now, then as at each of `days` days (:day1 …), in one pass."""
     at_days = "".join(
@@ -298,14 +302,7 @@ def _counts_query(days: int) -> TextClause:
                sum(r.next_on IS NULL){at_days}
         FROM ({_RANKED}) AS r
         GROUP BY 1, 2, 3, 4
-    """).bindparams(bindparam("plans", expanding=True))
-
-
-def _status_of(text_: str | None, cache: dict[str | None, Status]) -> Status:
-    found = cache.get(text_)
-    if found is None:
-        found = cache[text_] = Status.NOT_STARTED if text_ is None else Status.parse(text_)
-    return found
+    """).bindparams(bindparam("plans", expanding=True)).columns(status=STATUS)
 
 
 @dataclass
@@ -316,7 +313,7 @@ class _Counted:
     at_days: dict[dt.date, dict[str, int]]
     overdue: int
     attention: int
-    texts: set[str]  # every status text its actions' counting updates hold
+    statuses: set[Status]  # every status its actions' counting updates hold
 
 
 def _count_plan(session: Session, plan: Plan, today: dt.date, days: Sequence[dt.date]) -> _Counted:
@@ -327,10 +324,12 @@ def _count_plan(session: Session, plan: Plan, today: dt.date, days: Sequence[dt.
     by_timeframe: dict[str, dict[str, int]] = {}
     at_days = {day: _zero(STATUS_LABELS) for day in days}
     overdue = attention = 0
-    statuses: dict[str | None, Status] = {}
-    for priority_id, timeframe, late, status_text, count, *then in session.connection().execute(
+    held: set[Status] = set()
+    for priority_id, timeframe, late, latest, count, *then in session.connection().execute(
             _counts_query(len(days)), params):
-        status = _status_of(status_text, statuses)
+        status: Status = latest or Status.NOT_STARTED
+        if latest is not None:
+            held.add(latest)
         for day, counted in zip(days, then, strict=True):
             at_days[day][status.label] += counted
         if not count:
@@ -345,15 +344,14 @@ def _count_plan(session: Session, plan: Plan, today: dt.date, days: Sequence[dt.
     actions = sum(by_status.values())
     for counts in at_days.values():  # first updated after that day: not started then
         counts[Status.NOT_STARTED.label] += actions - sum(counts.values())
-    texts = {t for t in statuses if t is not None}
-    return _Counted(by_status, by_priority, by_timeframe, at_days, overdue, attention, texts)
+    return _Counted(by_status, by_priority, by_timeframe, at_days, overdue, attention, held)
 
 
 # -- the actions that need attention -------------------------------------------------
 
 def attention_rows(session: Session, plans: Sequence[Plan], today: dt.date,
                    limit: int | None = None,
-                   texts: Iterable[str] | None = None) -> list[ExceptionRow]:
+                   statuses: Iterable[Status] | None = None) -> list[ExceptionRow]:
     """The actions of `plans` that need attention (overdue, off track or at
     risk now), in `_exception_order`: the first `limit` of them, or all.
 
@@ -364,13 +362,13 @@ def attention_rows(session: Session, plans: Sequence[Plan], today: dt.date,
     if not plans:
         return []
     connection = session.connection()
-    if texts is None:  # every status text the plans' counting updates hold, or more
-        texts = [t for (t,) in connection.execute(
-            select(ProgressUpdate.status).distinct()
+    if statuses is None:  # every status the plans' counting updates hold, or more
+        statuses = [s for (s,) in connection.execute(
+            select(col(ProgressUpdate.status)).distinct()
             .where(col(ProgressUpdate.withdrawn_at).is_(None)))]
-    parsed: dict[str | None, Status] = {}
-    finished = [t for t in texts if _status_of(t, parsed).is_finished]
-    flagged = [t for t in texts if _status_of(t, parsed) in EXCEPTION_STATUSES]
+    held = set(statuses)  # bound as their stored words, as the raw queries compare them
+    finished = [s.value for s in held if s.is_finished]
+    flagged = [s.value for s in held if s in EXCEPTION_STATUSES]
     params: dict[str, object] = {
         "plans": [p.id for p in plans], "today": today.isoformat(),
         "finished": finished or [NO_STATUS], "flagged": flagged or [NO_STATUS],
@@ -428,7 +426,6 @@ def _exception_rows(session: Session, plans: Sequence[Plan],
             if update_id in wanted:
                 done_texts[update_id] = done
     short_names = {p.id: p.short_name for p in plans}
-    statuses: dict[str | None, Status] = {}
     rows = []
     for r in found:
         done = done_texts.get(r.update_id, "") if r.update_id else ""
@@ -438,7 +435,7 @@ def _exception_rows(session: Session, plans: Sequence[Plan],
             action_id=str(r.action_id), ref=str(r.ref), text=str(r.text),
             leads=tuple(leads.get(str(r.action_id), ())),
             due_date=dt.date.fromisoformat(r.due_date[:10]) if r.due_date else None,
-            status=_status_of(r.status, statuses), overdue=bool(r.overdue),
+            status=r.status or Status.NOT_STARTED, overdue=bool(r.overdue),
             latest_on=dt.date.fromisoformat(r.reported_on[:10]) if r.reported_on else None,
             latest_line=first,
         ))

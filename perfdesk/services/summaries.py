@@ -16,8 +16,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from perfdesk.domain.as_at import UpdateFact, ValueFact, status_as_at, values_as_at
-from perfdesk.domain.measures import Direction, Polarity, Rag, direction, parse_enum, rag
-from perfdesk.domain.status import STATUS_LABELS, Status
+from perfdesk.domain.measures import Direction, Rag, direction, rag
+from perfdesk.domain.status import STATUS_LABELS
 from perfdesk.store import queries
 from perfdesk.store.schema import Action, Plan, ProgressUpdate
 
@@ -113,7 +113,7 @@ def _update_facts_by_action(session: Session, plan_id: str) -> dict[str, list[Up
     )
     facts: dict[str, list[UpdateFact]] = defaultdict(list)
     for action_id, on, at, status, withdrawn in session.connection().execute(query).all():
-        facts[action_id].append(UpdateFact(on, at, Status.parse(status), withdrawn is not None))
+        facts[action_id].append(UpdateFact(on, at, status, withdrawn is not None))
     return facts
 
 
@@ -128,15 +128,16 @@ def measure_summaries(
     values = queries.values_by_measure(session, [m.id for m in measures])
     result = []
     for m in measures:
-        polarity = parse_enum(Polarity, m.polarity)
+        polarity = m.polarity
         facts = values_as_at(
             (ValueFact(v.period, v.period_end, v.value) for v in values.get(m.id, [])), as_at
         )
         latest = facts[-1] if facts else None
         previous = facts[-2] if len(facts) > 1 else None
         result.append(MeasureSummary(
-            ref=m.ref, indicator=m.indicator, area=m.area, unit=m.unit, polarity=m.polarity,
-            baseline=m.baseline, target=m.target, tolerance=m.tolerance,
+            ref=m.ref, indicator=m.indicator, area=m.area, unit=m.unit.value,
+            polarity=m.polarity.value, baseline=m.baseline, target=m.target,
+            tolerance=m.tolerance,
             latest=latest.value if latest else None,
             latest_period=latest.period if latest else None,
             rag=rag(latest.value if latest else None, m.target, polarity, m.tolerance),

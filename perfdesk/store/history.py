@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import event, inspect
@@ -26,6 +27,8 @@ def as_text(value: Any) -> str | None:
         return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Enum):  # an enumerated column: its stored word
+        return str(value.value)
     return str(value)
 
 

@@ -3,7 +3,8 @@ and a tombstone (`deleted_at`): rows are never removed, so a deletion can
 travel to another copy of the database and be undone.
 
 Enumerated values (status, timeframe, unit, polarity...) are stored as the
-words users see ("On track", "0–3 months", "higher is better").
+words users see ("On track", "0–3 months", "higher is better"); a column typed
+`EnumText` reads and writes them as the domain's enum members.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ import uuid
 from typing import TYPE_CHECKING, ClassVar
 
 from sqlmodel import Field, SQLModel
+
+from perfdesk.domain.measures import Frequency, Polarity, Unit
+from perfdesk.domain.status import Status
+from perfdesk.store.enum_text import EnumText
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -141,7 +146,7 @@ class ProgressUpdate(Synced, table=True):
     reported_on: dt.date
     recorded_at: dt.datetime = Field(default_factory=utc_now)
     author: str = ""
-    status: str
+    status: Status = Field(sa_type=EnumText(Status))
     done_text: str = ""
     next_steps: str = ""
     withdrawn_at: dt.datetime | None = None
@@ -156,9 +161,9 @@ class Measure(Synced, table=True):
     ref: str
     area: str = ""
     indicator: str
-    unit: str = "number"
-    polarity: str = "higher is better"
-    frequency: str = "monthly"
+    unit: Unit = Field(default=Unit.NUMBER, sa_type=EnumText(Unit))
+    polarity: Polarity = Field(default=Polarity.HIGHER, sa_type=EnumText(Polarity))
+    frequency: Frequency = Field(default=Frequency.MONTHLY, sa_type=EnumText(Frequency))
     baseline: float | None = None
     baseline_text: str = ""
     baseline_date: dt.date | None = None

@@ -6,10 +6,12 @@ import datetime as dt
 import functools
 import math
 import re
+from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
 
+from perfdesk.store.enum_text import EnumText
 from perfdesk.store.history import as_text
 from perfdesk.store.schema import Synced
 
@@ -46,12 +48,16 @@ def column_value(model: type[Synced], field: str, text: str | None) -> Any:
         return number
     if kind is int:
         return int(text)
+    if issubclass(kind, Enum):  # EnumText: the stored word, exactly
+        return kind(text)
     return text
 
 
 @functools.cache  # a bundle asks this for every field of every change
 def column_kind(model: type[Synced], field: str) -> type:
     column_type = model.__table__.c[field].type
+    if isinstance(column_type, EnumText):
+        return column_type.enum
     if isinstance(column_type, sa.TypeDecorator):
         column_type = column_type.impl_instance
     if isinstance(column_type, sa.DateTime):  # sqlmodel's UTCDateTime names no python_type

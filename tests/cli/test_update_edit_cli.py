@@ -62,7 +62,7 @@ def snapshot(db: str, ref: str = "1.2") -> dict[str, Any]:
             priorities = {p.id: p.ref for p in queries.plan_priorities(session, plan.id)}
             return action.model_dump(exclude={"id", "plan_id"}) | {
                 "leads": [lead.name for lead in leads],
-                "updates": [(u.status, u.reported_on, u.author, u.done_text, u.next_steps)
+                "updates": [(u.status.label, u.reported_on, u.author, u.done_text, u.next_steps)
                             for u in updates],
                 "priority": priorities.get(action.priority_id or ""),
                 "all_leads": sorted(queries.lead_by_name(session)),

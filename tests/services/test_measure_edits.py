@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, func, select
 
-from perfdesk.domain.measures import Direction, Frequency, Rag, Unit
+from perfdesk.domain.measures import Direction, Frequency, Polarity, Rag, Unit
 from perfdesk.errors import Conflict, NotFound
 from perfdesk.services.measures import edits as me
 from perfdesk.services.measures import links as ml
@@ -537,10 +537,10 @@ def test_set_owner(demo_db: Database) -> None:
     ("target_date", dt.datetime(2024, 3, 31, 12), dt.date(2024, 3, 31)),
     ("tolerance", 2, 2.0),
     ("tolerance", None, None),
-    ("unit", "PER 10,000", "per 10,000"),
-    ("unit", Unit.DAYS, "days"),
-    ("polarity", "Lower is better", "lower is better"),
-    ("frequency", " Quarterly ", "quarterly"),
+    ("unit", "PER 10,000", Unit.PER_10000),
+    ("unit", Unit.DAYS, Unit.DAYS),
+    ("polarity", "Lower is better", Polarity.LOWER),
+    ("frequency", " Quarterly ", Frequency.QUARTERLY),
 ])
 def test_set_measure_field(demo_db: Database, field: str, given: Any, stored: Any) -> None:
     mid = measure_id(demo_db, "CS01")

@@ -50,7 +50,7 @@ def _poison(db: Database) -> None:
         for measure, text in zip(measures, DANGEROUS, strict=False):
             measure.indicator = measure.definition = measure.source = text
             measure_edits.set_value(session, measure.id, measure_edits.period_for(
-                measure_edits.parse_enum(measure_edits.Frequency, measure.frequency),
+                measure.frequency,
                 dt.date(2023, 9, 30)), value=1.0, note=text, author=text)
 
 

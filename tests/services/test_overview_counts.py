@@ -221,7 +221,7 @@ def _by_rule(session, plan, today: dt.date):
             select(ProgressUpdate.action_id, ProgressUpdate.reported_on,
                    ProgressUpdate.recorded_at, ProgressUpdate.status,
                    ProgressUpdate.withdrawn_at)):
-        facts[action_id].append(UpdateFact(on, at, Status.parse(status), withdrawn is not None))
+        facts[action_id].append(UpdateFact(on, at, status, withdrawn is not None))
     actions = session.exec(select(Action).where(
         Action.plan_id == plan.id, col(Action.deleted_at).is_(None))).all()
     days = quarter_ends(plan.period_start, min(plan.period_end, today))

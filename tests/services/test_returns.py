@@ -154,7 +154,7 @@ def test_two_filled_rows_preview_as_two_updates_applied_once(
     with demo_db.read() as session:
         updates = queries.updates_by_action(session, ids)
     added = [u for i in ids for u in updates[i] if u.author == LEAD]
-    assert sorted((u.status, u.done_text, u.reported_on) for u in added) == [
+    assert sorted((u.status.label, u.done_text, u.reported_on) for u in added) == [
         ("At risk", "Strategy drafted", dt.date(2024, 4, 1)),
         ("On track", "Panel met", dt.date(2024, 4, 5)),
     ]
@@ -213,7 +213,7 @@ def test_a_measure_value_is_added_for_its_period_authored_by_the_lead(
     assert ws.cell(row=2, column=1).value == measure_id and ws.column_dimensions["A"].hidden
     with demo_db.read() as session:
         frequency = measure_edits.measure(session, measure_id).frequency
-    period = {"monthly": "2031-03", "quarterly": "Q4 2030/31", "annual": "2030/31"}[frequency]
+    period = {"monthly": "2031-03", "quarterly": "Q4 2030/31", "annual": "2030/31"}[frequency.value]
     fill(path, "Measures", 2, period=period, new_value="47", commentary="Up again")
     (item,) = preview(demo_db, path).items
     assert item.flag is None and item.period == period

@@ -35,7 +35,7 @@ def update(
     action: Action, on: dt.date, status: str, done: str = "", **extra: object
 ) -> ProgressUpdate:
     return ProgressUpdate(
-        action_id=action.id, reported_on=on, status=status, done_text=done, author="Lead",
+        action_id=action.id, reported_on=on, status=Status(status), done_text=done, author="Lead",
         **extra,
     )
 
@@ -108,14 +108,14 @@ def test_exactly_the_open_actions_are_carried_with_links_back(year_one: Database
                    for rows in updates.values() for u in rows)
         by_ref = {a.ref: updates[a.id][0] for a in carried}
     assert (by_ref["1.3"].status, by_ref["1.3"].done_text, by_ref["1.3"].next_steps) == (
-        "On track",
+        Status.ON_TRACK,
         "Carried forward from Children's Services action 1.3; "
         "latest update 2024-01-01: Panel met twice.",
         "Publish the minutes",
     )
     assert (by_ref["1.4"].status, by_ref["1.4"].done_text) == (
-        "Not started", "Carried forward from Children's Services action 1.4")
-    assert by_ref["2.1"].status == Status.AT_RISK.label
+        Status.NOT_STARTED, "Carried forward from Children's Services action 1.4")
+    assert by_ref["2.1"].status is Status.AT_RISK
 
 
 def test_the_new_plan_has_the_same_shape_and_leads(year_one: Database) -> None:

@@ -124,7 +124,7 @@ def _waiting(session: Session, action_id: str) -> tuple[str, ...]:
 def _update_view(u: ProgressUpdate) -> UpdateView:
     return UpdateView(
         id=u.id, reported_on=u.reported_on, recorded_at=u.recorded_at, author=u.author,
-        status=Status.parse(u.status), done=u.done_text, next_steps=u.next_steps,
+        status=u.status, done=u.done_text, next_steps=u.next_steps,
         withdrawn=u.withdrawn_at is not None, withdrawn_by=u.withdrawn_by,
         withdrawn_reason=u.withdrawn_reason,
     )

@@ -100,7 +100,7 @@ def add_update(
 ) -> ProgressUpdate:
     action(session, action_id)
     update = ProgressUpdate(
-        action_id=action_id, reported_on=reported_on, author=author, status=status.label,
+        action_id=action_id, reported_on=reported_on, author=author, status=status,
         done_text=done.strip(), next_steps=next_steps.strip(),
     )
     session.add(update)

@@ -38,7 +38,7 @@ def action_rows(
     for (aid, ref, text, pid, tf, by_when, due, original, order) in actions:
         lead_pairs = leads.get(aid, [])
         latest, every_text = updates.get(aid, (None, ""))
-        status = Status.parse(latest[1]) if latest else Status.NOT_STARTED
+        status = latest[1] if latest else Status.NOT_STARTED
         latest_on = latest[0] if latest else None
         latest_text = latest[2] if latest else ""
         names = tuple(name for _, name in lead_pairs)
@@ -71,7 +71,7 @@ def _leads(session: Session, scope: sa.ColumnElement[bool]) -> dict[str, list[tu
 
 def _updates(
     session: Session, scope: sa.ColumnElement[bool]
-) -> dict[str, tuple[tuple[dt.date, str, str] | None, str]]:
+) -> dict[str, tuple[tuple[dt.date, Status, str] | None, str]]:
     """Per action: its latest counting update (date, status, text) and the
     text of all its updates, for searching."""
     query = (
@@ -84,7 +84,7 @@ def _updates(
         .join(Action, col(Action.id) == ProgressUpdate.action_id)
         .where(scope)
     )
-    best: dict[str, tuple[dt.date, dt.datetime, str, str]] = {}
+    best: dict[str, tuple[dt.date, dt.datetime, Status, str]] = {}
     texts: dict[str, list[str]] = defaultdict(list)
     for aid, on, at, status, done, nxt, withdrawn in session.connection().execute(query).all():
         texts[aid].append(f"{done}\n{nxt}")
@@ -93,7 +93,7 @@ def _updates(
         current = best.get(aid)
         if current is None or (on, at) > (current[0], current[1]):
             best[aid] = (on, at, status, done)
-    result: dict[str, tuple[tuple[dt.date, str, str] | None, str]] = {}
+    result: dict[str, tuple[tuple[dt.date, Status, str] | None, str]] = {}
     for aid, chunks in texts.items():
         found = best.get(aid)
         result[aid] = ((found[0], found[2], found[3]) if found else None, "\n".join(chunks))

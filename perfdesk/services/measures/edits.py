@@ -164,7 +164,7 @@ def measure(session: Session, measure_id: str) -> Measure:
 
 
 def _frequency(row: Measure) -> Frequency:
-    return parse_enum(Frequency, row.frequency)
+    return row.frequency
 
 
 def _assign(row: Any, **fields: Any) -> None:
@@ -200,11 +200,11 @@ def set_value(
     if (numerator is None) != (denominator is None):
         raise Conflict(f"{where}: give both the numerator and the denominator, or neither.")
     if numerator is not None and denominator is not None:
-        computed = computed_value(parse_enum(Unit, row.unit), numerator, denominator)
+        computed = computed_value(row.unit, numerator, denominator)
         if value is not None and not _agrees(value, computed):
             raise Conflict(
                 f"{where}: {numerator:g} / {denominator:g} gives {computed:.4g} "
-                f"({row.unit}), not {value:g}. Correct one of them."
+                f"({row.unit.value}), not {value:g}. Correct one of them."
             )
         value = computed
     fields: dict[str, Any] = dict(value=value, numerator=numerator, denominator=denominator,
@@ -355,7 +355,7 @@ def _field_value(row: Measure, field: str, value: Any) -> Any:
             raise Conflict(f"{what}: {exc}.") from None
     kind = ENUM_FIELDS[field]
     try:
-        return parse_enum(kind, "" if value is None else str(getattr(value, "value", value))).value
+        return parse_enum(kind, "" if value is None else str(getattr(value, "value", value)))
     except ValueError:
         options = ", ".join(str(m.value) for m in kind)
         raise Conflict(f"{what}: {value!r} is not one of {options}.") from None
@@ -363,7 +363,7 @@ def _field_value(row: Measure, field: str, value: Any) -> Any:
 
 def set_measure_field(session: Session, measure_id: str, field: str, value: Any) -> Measure:
     """One field of the measure, checked; unit, polarity and frequency are
-    stored as their words ("%", "lower is better", "quarterly")."""
+    given as their members or their words ("%", "lower is better", "quarterly")."""
     if field not in FIELDS:
         raise ValueError(f"{field} is not a field of a measure that can be set")
     row = measure(session, measure_id)

@@ -25,7 +25,6 @@ from perfdesk.domain.measures import (
     Unit,
     direction,
     effective_tolerance,
-    parse_enum,
     rag,
 )
 from perfdesk.store import queries
@@ -98,7 +97,7 @@ def measure_rows(
         )
         latest = facts[-1] if facts else None
         previous = facts[-2] if len(facts) > 1 else None
-        polarity = parse_enum(Polarity, m.polarity)
+        polarity = m.polarity
         latest_bench: dict[str, tuple[str, float]] = {}
         for b in benchmarks.get(m.id, []):
             if b.value is not None and (as_at is None or b.period_end <= as_at):
@@ -106,8 +105,7 @@ def measure_rows(
         owner = owners.get(m.owner_id or "", "")
         rows.append(MeasureRow(
             id=m.id, plan_id=plan_id, ref=m.ref, area=m.area or NO_AREA, indicator=m.indicator,
-            unit=parse_enum(Unit, m.unit), polarity=polarity,
-            frequency=parse_enum(Frequency, m.frequency), baseline=m.baseline,
+            unit=m.unit, polarity=polarity, frequency=m.frequency, baseline=m.baseline,
             baseline_text=m.baseline_text, baseline_date=m.baseline_date, target=m.target,
             target_text=m.target_text, target_date=m.target_date,
             latest=latest.value if latest else None,
@@ -134,7 +132,7 @@ def measure_series(session: Session, measure_id: str) -> MeasureSeries:
     m = session.get(Measure, measure_id)
     if m is None:
         raise ValueError(f"no measure {measure_id}")
-    polarity = parse_enum(Polarity, m.polarity)
+    polarity = m.polarity
     points = tuple(
         Point(v.period, v.period_end, v.value)
         for v in queries.values_by_measure(session, [m.id]).get(m.id, []) if v.value is not None
@@ -148,8 +146,8 @@ def measure_series(session: Session, measure_id: str) -> MeasureSeries:
     if m.target is not None:
         tolerance = effective_tolerance(m.target, m.tolerance) or None
     return MeasureSeries(
-        ref=m.ref, indicator=m.indicator, unit=parse_enum(Unit, m.unit), polarity=polarity,
-        frequency=parse_enum(Frequency, m.frequency), baseline=m.baseline,
+        ref=m.ref, indicator=m.indicator, unit=m.unit, polarity=polarity,
+        frequency=m.frequency, baseline=m.baseline,
         baseline_date=m.baseline_date, target=m.target, target_date=m.target_date,
         tolerance=tolerance, values=points,
         benchmarks={name: tuple(pts) for name, pts in sorted(bench.items())},

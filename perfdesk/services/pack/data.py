@@ -304,10 +304,10 @@ def _actions(
     result = []
     for aid, ref, text, priority_id, timeframe, by_when, due in rows:
         ups = sorted(updates.get(aid, []), key=lambda u: (u.reported_on, u.recorded_at))
-        facts = tuple(UpdateFact(u.reported_on, u.recorded_at, Status.parse(u.status),
+        facts = tuple(UpdateFact(u.reported_on, u.recorded_at, u.status,
                                  u.withdrawn_at is not None) for u in ups)
         latest = next((u for u in reversed(ups) if u.withdrawn_at is None), None)
-        status = Status.parse(latest.status) if latest else Status.NOT_STARTED
+        status = latest.status if latest else Status.NOT_STARTED
         pid = priority_id if priority_id in live else None
         action = PackAction(
             ref=ref, text=text, leads=tuple(name for _, name in leads.get(aid, [])),
@@ -329,7 +329,7 @@ def _line(u: Any) -> UpdateLine:
         note = "Withdrawn" + (f" by {u.withdrawn_by}" if u.withdrawn_by else "")
         note += f": {u.withdrawn_reason}" if u.withdrawn_reason else ""
     return UpdateLine(
-        reported_on=u.reported_on, status=Status.parse(u.status), author=u.author,
+        reported_on=u.reported_on, status=u.status, author=u.author,
         done=u.done_text, next_steps=u.next_steps, withdrawn=u.withdrawn_at is not None,
         withdrawn_note=note,
     )

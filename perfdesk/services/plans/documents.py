@@ -6,7 +6,6 @@ from sqlmodel import Session, col
 
 from perfdesk.domain.as_at import UpdateFact, latest_update
 from perfdesk.domain.dates import parse_by_when
-from perfdesk.domain.measures import Frequency, Polarity, Unit, parse_enum
 from perfdesk.domain.periods import period_end
 from perfdesk.domain.plan_document import (
     ActionDoc,
@@ -20,7 +19,6 @@ from perfdesk.domain.plan_document import (
     UpdateDoc,
     ValueDoc,
 )
-from perfdesk.domain.status import Status
 from perfdesk.domain.text import guess_lead_kind, name_key
 from perfdesk.domain.timeframe import Timeframe
 from perfdesk.store import queries
@@ -99,7 +97,7 @@ def _save_action(
     if a.latest_update is not None:
         u = a.latest_update
         session.add(ProgressUpdate(
-            action_id=action.id, reported_on=u.reported_on, status=u.status.label,
+            action_id=action.id, reported_on=u.reported_on, status=u.status,
             done_text=u.done_text, next_steps=u.next_steps,
             author=u.author or session.info.get("author", ""),
         ))
@@ -112,8 +110,8 @@ def _save_measure(
 ) -> None:
     measure = Measure(
         plan_id=plan_id, priority_id=priority_ids.get(m.priority_ref) if m.priority_ref else None,
-        ref=m.ref, area=m.area, indicator=m.indicator, unit=m.unit.value,
-        polarity=m.polarity.value, frequency=m.frequency.value, baseline=m.baseline,
+        ref=m.ref, area=m.area, indicator=m.indicator, unit=m.unit,
+        polarity=m.polarity, frequency=m.frequency, baseline=m.baseline,
         baseline_text=m.baseline_text, baseline_date=m.baseline_date, target=m.target,
         target_text=m.target_text, target_date=m.target_date, tolerance=m.tolerance,
         definition=m.definition, source=m.source,
@@ -174,7 +172,7 @@ def tombstone_plan(session: Session, plan: Plan) -> None:
 
 def update_facts(updates: list[ProgressUpdate]) -> list[UpdateFact]:
     return [
-        UpdateFact(u.reported_on, u.recorded_at, Status.parse(u.status), u.withdrawn_at is not None)
+        UpdateFact(u.reported_on, u.recorded_at, u.status, u.withdrawn_at is not None)
         for u in updates
     ]
 
@@ -228,11 +226,10 @@ def load_document(session: Session, plan: Plan) -> PlanDocument:
         measures=[
             MeasureDoc(
                 ref=m.ref, indicator=m.indicator, priority_ref=refs.get(m.priority_id or "", ""),
-                area=m.area, unit=parse_enum(Unit, m.unit),
-                polarity=parse_enum(Polarity, m.polarity),
-                frequency=parse_enum(Frequency, m.frequency), baseline=m.baseline,
-                baseline_text=m.baseline_text, baseline_date=m.baseline_date, target=m.target,
-                target_text=m.target_text, target_date=m.target_date, tolerance=m.tolerance,
+                area=m.area, unit=m.unit, polarity=m.polarity, frequency=m.frequency,
+                baseline=m.baseline, baseline_text=m.baseline_text,
+                baseline_date=m.baseline_date, target=m.target, target_text=m.target_text,
+                target_date=m.target_date, tolerance=m.tolerance,
                 definition=m.definition, source=m.source, owner=owners.get(m.owner_id or "", ""),
                 actions=[a.ref for a in linked.get(m.id, [])],
                 values=[

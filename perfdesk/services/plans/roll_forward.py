@@ -118,7 +118,7 @@ def _carry_actions(
                     display_order=s.display_order,
                 ))
         session.add(ProgressUpdate(
-            action_id=copy.id, reported_on=as_at, author=author, status=status.label,
+            action_id=copy.id, reported_on=as_at, author=author, status=status,
             done_text=carried_text(old.short_name, a.ref, latest),
             next_steps=latest.next_steps if latest else "",
         ))

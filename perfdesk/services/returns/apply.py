@@ -12,7 +12,6 @@ from enum import Enum
 
 from sqlmodel import Session
 
-from perfdesk.domain.measures import Frequency, parse_enum
 from perfdesk.domain.text import name_key
 from perfdesk.errors import Conflict, Problem, ValidationFailed
 from perfdesk.services.actions import edits as action_edits
@@ -106,7 +105,7 @@ def _action_item(
     if action is None or action.deleted_at is not None or action.plan_id not in live_plans:
         flag = Flag.DELETED
     elif any(
-        u.withdrawn_at is None and u.status == row.status.label and u.done_text == row.done
+        u.withdrawn_at is None and u.status is row.status and u.done_text == row.done
         and u.next_steps == row.next_steps and (u.reported_on == row.reported_on or not row.dated)
         for u in updates.get(row.action_id, [])
     ):
@@ -127,7 +126,7 @@ def _measure_item(
         what = f"value for {ref} {row.period}: {row.value:g}"
         return ReturnItem(where, ref, what, Flag.DELETED, row)
     try:
-        period, _ = check_period(row.period, parse_enum(Frequency, measure.frequency))
+        period, _ = check_period(row.period, measure.frequency)
     except Conflict as exc:
         problems.append(Problem(f"{where}, column {MeasureCol.PERIOD.name}", str(exc)))
         period = row.period

@@ -124,7 +124,7 @@ def _contents(session: Session, lead: Lead, today: dt.date) -> _Contents:
     for m in owned:
         found = values.get(m.id, [])
         latest = found[-1] if found else None
-        measures.append([m.id, m.ref, m.indicator, m.unit,
+        measures.append([m.id, m.ref, m.indicator, m.unit.value,
                          latest.value if latest else None,
                          latest.period if latest else ""])
         if plans[m.plan_id].short_name not in used:
