@@ -8,6 +8,7 @@ worker), the editing commands are disabled; reading goes on."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -43,6 +44,7 @@ BANNER_STYLE = (
 )
 NATIVE = QKeySequence.SequenceFormat.NativeText
 StandardKey = QKeySequence.StandardKey
+Shortcut = QKeySequence | QKeySequence.StandardKey | str
 BACKUP_EVERY_MS = 15 * 60 * 1000  # a periodic backup, when something has changed
 
 
@@ -178,7 +180,8 @@ class MainWindow(QMainWindow):
         while self.tabs.count():
             widget = self.tabs.widget(0)
             self.tabs.removeTab(0)
-            widget.deleteLater()
+            if widget is not None:
+                widget.deleteLater()
         plans = self.ops.read(queries.plans)
         for plan in plans:  # shells: each tab is built when first shown (or asked for)
             tab = PlanTab(self.ops, plan.id, self.today)
@@ -221,7 +224,8 @@ class MainWindow(QMainWindow):
         return next((t for t in self.plan_tabs() if t.plan_id == plan_id), None)
 
     # -- menus -----------------------------------------------------------
-    def _action(self, text: str, slot: object, shortcut: object = None, tip: str = "",
+    def _action(self, text: str, slot: Callable[[MainWindow], object],
+                shortcut: Shortcut | list[Shortcut] | None = None, tip: str = "",
                 *, edits: bool = False) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -230,7 +234,7 @@ class MainWindow(QMainWindow):
         action.setStatusTip(tip)
         keys = f" ({action.shortcut().toString(NATIVE)})" if shortcut is not None else ""
         action.setToolTip(f"{tip or text.replace('&', '').rstrip('.…')}{keys}")
-        action.triggered.connect(lambda _checked=False: slot(self))  # type: ignore[operator]
+        action.triggered.connect(lambda _checked=False: slot(self))
         if edits:
             self._editing_actions.append(action)
         return action
@@ -281,8 +285,9 @@ class MainWindow(QMainWindow):
         if self.act_prefs.shortcut().isEmpty():
             self.act_prefs.setShortcut(QKeySequence("Ctrl+,"))
         self.act_quit = a("&Quit", lambda w: w.close(), StandardKey.Quit, "Close PerfDesk")
-        self.act_undo = a("&Undo", lambda w: w.ops.undo(), StandardKey.Undo, "Undo the last edit")
-        self.act_redo = a("&Redo", lambda w: w.ops.redo(), ["Ctrl+Shift+Z", "Ctrl+Y"],
+        self.act_undo = a("&Undo", lambda w: w.ops and w.ops.undo(), StandardKey.Undo,
+                          "Undo the last edit")
+        self.act_redo = a("&Redo", lambda w: w.ops and w.ops.redo(), ["Ctrl+Shift+Z", "Ctrl+Y"],
                           "Redo the edit just undone")
         self.act_find = a("&Find actions", pc.find, StandardKey.Find,
                           "Search the actions of this plan")

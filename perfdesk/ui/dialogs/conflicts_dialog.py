@@ -52,7 +52,7 @@ class ConflictListModel(RowsModel):
     def views(self) -> list[ConflictView]:
         return list(self._rows)
 
-    def cell(self, row: ConflictView, column: Column, role: int) -> object:
+    def cell(self, row: ConflictView, column: int, role: int) -> object:
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         if column == Column.NUMBER:
