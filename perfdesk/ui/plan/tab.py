@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlmodel import Session
 
 from perfdesk.domain.action_view import ActionFilter, ActionRow
 from perfdesk.services.actions.rows import action_rows, affected_actions
@@ -64,8 +65,8 @@ class PlanTab(QWidget):
         self.is_built = False
         self._building = False
         self._discarded = False
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        self._box = QVBoxLayout(self)
+        self._box.setContentsMargins(4, 4, 4, 4)
 
     def __getattr__(self, name: str) -> object:
         """A part of a tab not yet built: build it, then hand the part over."""
@@ -154,7 +155,7 @@ class PlanTab(QWidget):
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setSizes([150, 745, 460])
         self.splitter.setChildrenCollapsible(True)
-        self.layout().addWidget(self.splitter)
+        self._box.addWidget(self.splitter)
 
         self.filters.changed.connect(self._filter)
         self.navigator.priority_chosen.connect(self._priority_chosen)
@@ -198,8 +199,8 @@ class PlanTab(QWidget):
             return
         touched = changes.touched()
 
-        def fresh(session: object) -> list[ActionRow]:
-            ids = affected_actions(session, touched)  # type: ignore[arg-type]
+        def fresh(session: Session) -> list[ActionRow]:
+            ids = affected_actions(session, touched)
             return action_rows(session, self.plan_id, self.today, only=sorted(ids)) if ids else []
 
         rows = self.ops.read(fresh)
