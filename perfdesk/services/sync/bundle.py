@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -70,8 +71,32 @@ class Bundle:
 
 
 def checksum(body: dict[str, Any]) -> str:
-    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """SHA-256 of the body's canonical JSON: exactly the bytes of
+    `json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))`,
+    made a list item at a time, so a worker thread working out the checksum
+    of a large bundle never holds Python's lock (the GIL) for long and the
+    window keeps going."""
+    digest = hashlib.sha256()
+    for piece in _canonical_pieces(body):
+        digest.update(piece.encode("utf-8"))
+    return "sha256:" + digest.hexdigest()
+
+
+def _canonical_pieces(body: dict[str, Any]) -> Iterator[str]:
+    def dumps(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    yield "{"
+    for number, (key, value) in enumerate(sorted(body.items())):
+        yield ("," if number else "") + dumps(key) + ":"
+        if isinstance(value, list) and value:
+            for start in range(0, len(value), 200):
+                yield ("[" if start == 0 else ",") + ",".join(
+                    dumps(item) for item in value[start:start + 200])
+            yield "]"
+        else:
+            yield dumps(value)
+    yield "}"
 
 
 def write_bundle(bundle: Bundle, out: Path) -> Path:
@@ -113,6 +138,71 @@ def read_bundle(path: Path) -> Bundle:
     )
 
 
+_SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
+_DECODER = json.JSONDecoder()
+
+
+class _NotLaidOut(ValueError):
+    """Not an object of values and lists: left to json.loads."""
+
+
+def _parse(text: str) -> Any:
+    """`json.loads(text)`, read a list item at a time where the text is a
+    JSON object (as every bundle is), so a worker thread reading a large
+    bundle never holds Python's lock for long. Anything else, or anything
+    wrong, is read by `json.loads` itself, for its own error and position."""
+    try:
+        return _object_in_pieces(text)
+    except (ValueError, RecursionError):
+        return json.loads(text)
+
+
+def _object_in_pieces(text: str) -> dict[str, Any]:
+    def space(at: int) -> int:
+        return _SPACE.match(text, at).end()  # type: ignore[union-attr]
+
+    def expect(at: int, char: str) -> int:
+        if text[at:at + 1] != char:
+            raise _NotLaidOut(char)
+        return space(at + 1)
+
+    at = expect(space(0), "{")
+    body: dict[str, Any] = {}
+    while text[at:at + 1] != "}":
+        if text[at:at + 1] != '"':
+            raise _NotLaidOut("key")
+        key, at = _DECODER.raw_decode(text, at)
+        at = expect(space(at), ":")
+        if text[at:at + 1] == "[":
+            value, at = _list_in_pieces(text, space(at + 1), space)
+        else:
+            value, at = _DECODER.raw_decode(text, at)
+        body[key] = value
+        at = space(at)
+        if text[at:at + 1] != "}":
+            at = expect(at, ",")
+            if text[at:at + 1] == "}":  # a trailing comma
+                raise _NotLaidOut("key")
+    if space(at + 1) != len(text):
+        raise _NotLaidOut("end")
+    return body
+
+
+def _list_in_pieces(text: str, at: int, space: Any) -> tuple[list[Any], int]:
+    items: list[Any] = []
+    if text[at:at + 1] == "]":
+        return items, at + 1
+    while True:
+        item, at = _DECODER.raw_decode(text, at)
+        items.append(item)
+        at = space(at)
+        if text[at:at + 1] == "]":
+            return items, at + 1
+        if text[at:at + 1] != ",":
+            raise _NotLaidOut(",")
+        at = space(at + 1)
+
+
 def _refuse(source: str, reason: str) -> ValidationFailed:
     return ValidationFailed(source, [Problem("the file", reason)])
 
@@ -130,7 +220,7 @@ def _load(path: Path, source: str) -> dict[str, Any]:
     if raw.count(b'"row_id"') > MAX_CHANGES:
         raise _too_many(source)
     try:
-        body = json.loads(raw.decode("utf-8"))
+        body = _parse(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise _refuse(source, "it is not a PerfDesk update bundle (not text)") from exc
     except json.JSONDecodeError as exc:
