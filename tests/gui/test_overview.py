@@ -80,9 +80,9 @@ def _wait_for_counts(qtbot, tab: OverviewTab) -> None:
 
 def _settle(qtbot, tab: OverviewTab) -> None:
     """Wait until the page has been laid out at its full height."""
-    page = tab.scroll.widget()
+    page = tab.scroll_area.widget()
     qtbot.waitUntil(lambda: page.height() == max(page.minimumSizeHint().height(),
-                                                 tab.scroll.viewport().height()))
+                                                 tab.scroll_area.viewport().height()))
 
 
 def _choose(qtbot, tab: OverviewTab, name: str) -> None:
@@ -91,7 +91,7 @@ def _choose(qtbot, tab: OverviewTab, name: str) -> None:
 
 
 def _save(qtbot, tab: OverviewTab, name: str) -> None:
-    bar = tab.scroll.verticalScrollBar()
+    bar = tab.scroll_area.verticalScrollBar()
     bar.setValue(0)
     tab.grab().save(str(SHOTS / f"{name}.png"))
     bar.setValue(bar.maximum())

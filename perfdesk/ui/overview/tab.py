@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
 from PySide6.QtGui import QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -99,9 +99,9 @@ def _fit_width(view: QTableView) -> None:
     view.setFixedWidth(width + 2 * view.frameWidth() + 2)
 
 
-def _table(model: object, name: str) -> QTableView:
+def _table(model: QAbstractItemModel, name: str) -> QTableView:
     view = QTableView()
-    view.setModel(model)  # type: ignore[arg-type]
+    view.setModel(model)
     view.setAccessibleName(name)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -190,6 +190,7 @@ class OverviewTab(QWidget):
 
         page = QWidget()
         grid = QGridLayout(page)
+        self._page_layout = grid
         grid.setHorizontalSpacing(24)
         grid.setVerticalSpacing(10)
         grid.setColumnStretch(0, 1)
@@ -213,16 +214,16 @@ class OverviewTab(QWidget):
         grid.addWidget(self.exceptions, 7, 0, 1, 2)
         grid.setRowStretch(8, 1)
 
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(page)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(page)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.empty)
         layout.addWidget(self.waiting, 1)
-        layout.addWidget(self.scroll, 1)
-        self.scroll.hide()  # until first counted
+        layout.addWidget(self.scroll_area, 1)
+        self.scroll_area.hide()  # until first counted
 
     def prepare_charts(self) -> None:
         """Build the charts now, before the tab is first shown (the window
@@ -270,7 +271,7 @@ class OverviewTab(QWidget):
         self._stale = False
         self.waiting.hide()
         self.empty.setVisible(self.scope.count() == 1)
-        self.scroll.setVisible(self.scope.count() > 1)
+        self.scroll_area.setVisible(self.scope.count() > 1)
         self.model.set_rows([line.summary for line in view.plans])
         _fit_height(self.table, len(view.plans))
         self.quarter_model.set_rows(view.quarter_ends)
@@ -289,9 +290,10 @@ class OverviewTab(QWidget):
         """Lay the page out at its new height at once, not at the next pass
         of the event loop, so nothing is drawn squeezed or stretched."""
         for chart in self.charts.values():
-            chart.layout().activate()
-        self.scroll.widget().layout().activate()
-        self.scroll.setWidgetResizable(True)  # has the scroll area size the page afresh
+            if (chart_layout := chart.layout()) is not None:
+                chart_layout.activate()
+        self._page_layout.activate()
+        self.scroll_area.setWidgetResizable(True)  # has the scroll area size the page afresh
 
     def _fill_scope(self) -> None:
         plans = self.ops.read(queries.plans)
