@@ -36,7 +36,7 @@ class Changes:
     measures: bool = False  # a measure, its figures or benchmarks
     links: bool = False  # which measures an action is linked to
     leads: bool = False  # the list of leads (names, roles, holders)
-    conflicts: bool = False  # conflicts waiting to be decided
+    conflicts: bool = False  # conflicts waiting to be decided (set by receiving)
     rows_added_or_removed: bool = False  # rows of any kind added, removed or restored
     # Actions added, removed or restored, or leads linked to or unlinked from
     # them: lists of actions re-read whole instead of repainting their rows.
@@ -75,17 +75,7 @@ class Changes:
         return bool(self.rows) or any(
             getattr(self, f.name) for f in fields(self) if f.type in ("bool", bool))
 
-    def rows_of(self, *areas: str) -> frozenset[str]:
-        """Row ids touched in the named areas ("actions", "measures", ...)."""
-        tables: frozenset[str] = frozenset().union(*(_AREAS[a] for a in areas))
-        return frozenset(row for table, row in self.rows if table in tables)
-
     def touched(self) -> list[tuple[str, str]]:
         """The (table, row id) pairs touched, in order (for `affected_actions`)."""
         return sorted(self.rows)
 
-
-_AREAS: dict[str, frozenset[str]] = {
-    "plans": _PLANS, "outline": _OUTLINE, "actions": _ACTIONS, "measures": _MEASURES,
-    "links": _LINKS, "leads": _LEADS, "conflicts": _CONFLICTS,
-}

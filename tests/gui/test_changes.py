@@ -295,9 +295,3 @@ def test_everything_changed_rebuilds_the_window_tabs(
     assert current is not None and current.plan_id == tab.plan_id  # the same plan shown
     assert _row(current, "1.1").text == "Changed elsewhere"
 
-
-def test_changes_of_an_edit_name_what_it_touched() -> None:
-    assert not Changes().anything
-    assert Changes(measures=True).anything
-    everything = Changes.all()
-    assert everything.everything and everything.plans and everything.actions_added_or_removed
