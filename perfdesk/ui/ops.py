@@ -2,10 +2,11 @@
 
 An operation is a service function given a write session. It runs as one
 committed transaction, goes on the undo stack, and `changed` tells every
-view what it changed so each can refresh only what it shows. A known
-problem (locked, read-only, a rule refused it) is shown in plain words and
-nothing changes. Widgets never open sessions themselves: they read through
-`read` with a service function too.
+view what it changed (one `Changes`, store/changes.py) so each can refresh
+only what it shows. It returns `Done(value, changes)`, or `Refused(message,
+for_now)` when a known problem (locked, read-only, a rule said no) stopped
+it: the user is told in plain words and nothing changes. Widgets never open
+sessions themselves: they read through `read` with a service function too.
 """
 
 from __future__ import annotations
@@ -51,8 +52,9 @@ class Done(Generic[T]):
 @dataclass(frozen=True)
 class Refused:
     """The operation was refused and nothing changed; the user has been told
-    `message`. `for_now`: a passing reason (the file was busy, the disk
-    failed), so what the user typed should be kept to retry."""
+    `message` (all but "nothing to undo/redo", which is not worth a box).
+    `for_now`: a passing reason (the file was busy, the disk failed, a long
+    operation is writing), so what the user typed should be kept to retry."""
 
     message: str
     for_now: bool = False
