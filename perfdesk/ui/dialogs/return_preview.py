@@ -54,7 +54,7 @@ class Column(IntEnum):
     FLAG = 4
 
 
-HEADERS = {Column.FILE: "File", Column.WHERE: "Where", Column.REF: "Ref",
+HEADERS: dict[int, str] = {Column.FILE: "File", Column.WHERE: "Where", Column.REF: "Ref",
            Column.WHAT: "What it adds", Column.FLAG: "Outcome"}
 
 
@@ -80,7 +80,7 @@ class ReturnItemsModel(RowsModel):
             return self._rows[index.row()].item
         return super().data(index, role)
 
-    def cell(self, row: PreviewRow, column: Column, role: int) -> Any:
+    def cell(self, row: PreviewRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and column is Column.FLAG:
             return FLAG_TIP[row.item.flag]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -90,7 +90,7 @@ class ReturnItemsModel(RowsModel):
                 Column.REF: row.item.ref,
                 Column.WHAT: row.item.what,
                 Column.FLAG: FLAG_TEXT[row.item.flag],
-            }[column]
+            }[Column(column)]
         if role == Qt.ItemDataRole.FontRole and row.item.flag is not None:
             font = QFont()
             font.setItalic(row.item.flag is not Flag.NOT_LEAD)  # not added: set back
