@@ -141,3 +141,27 @@ def test_an_unknown_option_is_a_usage_error(tmp_path) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["plans", "--db", str(tmp_path / "x.sqlite"), "--bogus"])
     assert exit_.value.code == 2
+
+
+@pytest.mark.parametrize("argv", [
+    ["plans", "--as-at", "31/03/2024"],
+    ["measures", "--plan", "Children's Services", "--as-at", "March"],
+    ["pack", "--out", "pack.pdf", "--meeting", "2024-13-01"],
+    ["update", "--plan", "P", "--action", "1.1", "--status", "On track", "--date", "today"],
+])
+def test_every_command_group_reads_a_date_the_same_way(tmp_path, capsys, argv) -> None:
+    """One date type for every command: a usage error naming the form, and
+    nothing opened or made."""
+    db = tmp_path / "x.sqlite"
+    with pytest.raises(SystemExit) as exit_:
+        main([*argv, "--db", str(db)])
+    assert exit_.value.code == 2
+    assert "is not a date (use YYYY-MM-DD)" in capsys.readouterr().err
+    assert not db.exists()
+
+
+def test_a_keep_count_must_be_a_whole_number(tmp_path, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["backups", "--keep-days", "-1", "--db", str(tmp_path / "x.sqlite")])
+    assert exit_.value.code == 2
+    assert "'-1' is not a whole number of 0 or more" in capsys.readouterr().err
