@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from perfdesk.errors import PerfDeskError
+from perfdesk.errors import NotFound, PerfDeskError
 from perfdesk.store import backup, queries
 from perfdesk.store import restore as restoring
 from perfdesk.store.changes import Changes
@@ -317,7 +317,10 @@ def export_workbook(window: Window) -> None:
 
     def work(db: Database, _progress: Progress) -> Any:
         with db.read() as session:
-            doc = load_document(session, session.get(Plan, plan_id))  # type: ignore[arg-type]
+            plan = session.get(Plan, plan_id)
+            if plan is None:
+                raise NotFound(f"The plan {name} is no longer in this database.")
+            doc = load_document(session, plan)
         return write_workbook(doc, out)
 
     done = ops.run_long(f"Export {name}", work, text=f"Writing {out.name}…", writes=False,

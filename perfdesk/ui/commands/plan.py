@@ -11,6 +11,8 @@ from perfdesk.ui import ask
 from perfdesk.ui.ops import Done
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from perfdesk.domain.action_view import ActionRow
     from perfdesk.services.plans.outline import PriorityOutline
     from perfdesk.ui.commands.window import Window
@@ -93,10 +95,12 @@ def move_action(window: Window) -> None:
     from perfdesk.ui.dialogs.plan_dialogs import ask_move
 
     chosen = _row(window)
-    if chosen is None or window.ops is None or chosen[0].outline is None:
+    if chosen is None or window.ops is None:
         return
     tab, row = chosen
-    choices = [(p.id, p.label) for p in tab.outline.priorities]  # type: ignore[union-attr]
+    if tab.outline is None:
+        return
+    choices = [(p.id, p.label) for p in tab.outline.priorities]
     answer = ask_move(window.widget, choices, row.priority_id, row.timeframe, row.ref)
     if answer is not None:
         priority_id, timeframe = answer
@@ -128,9 +132,9 @@ def add_priority(window: Window) -> None:
     if values is None:
         return
 
-    def add(session: object) -> object:
-        priority = plan_care.add_priority(session, tab.plan_id, values.title, values.kind)  # type: ignore[arg-type]
-        plan_care.edit_priority(session, priority.id, statement=values.statement,  # type: ignore[arg-type]
+    def add(session: Session) -> object:
+        priority = plan_care.add_priority(session, tab.plan_id, values.title, values.kind)
+        plan_care.edit_priority(session, priority.id, statement=values.statement,
                                 needs_improvement=values.needs_improvement)
         return priority
 
