@@ -75,6 +75,11 @@ class Changes:
         return bool(self.rows) or any(
             getattr(self, f.name) for f in fields(self) if f.type in ("bool", bool))
 
+    def __or__(self, other: Changes) -> Changes:
+        """Both sets of changes at once."""
+        return Changes(**{f.name: getattr(self, f.name) | getattr(other, f.name)
+                          for f in fields(self)})
+
     def touched(self) -> list[tuple[str, str]]:
         """The (table, row id) pairs touched, in order (for `affected_actions`)."""
         return sorted(self.rows)

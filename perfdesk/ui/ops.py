@@ -92,9 +92,11 @@ class Operations(QObject):
         with self.db.read() as session:
             return query(session)
 
-    def run(self, label: str, operation: Callable[[Session], T]) -> Done[T] | Refused:
+    def run(self, label: str, operation: Callable[[Session], T], *,
+            also: Changes | None = None) -> Done[T] | Refused:
         """Do one edit: `Done` with the operation's result and what it
-        changed, or `Refused` (nothing changed; the user has been told why)."""
+        changed, or `Refused` (nothing changed; the user has been told why).
+        `also`: what it changes that no history records (a conflict decided)."""
         refusal = self._cannot_write()
         if refusal:
             return self._refuse(label, refusal, for_now=bool(self.busy_with))
@@ -104,7 +106,7 @@ class Operations(QObject):
             return self._refuse(label, str(exc), for_now=_passing(exc))
         log.info("%s: %d changes", label, len(edit.changes))
         self.history.record(edit)
-        return Done(result, self._done(edit))
+        return Done(result, self._done(edit, also))
 
     def undo(self) -> Done[Edit] | Refused:
         """Undo the last edit (refused quietly when there is none)."""
@@ -128,9 +130,11 @@ class Operations(QObject):
             return self._refuse(label, str(exc), for_now=_passing(exc))
         return Done(edit, self._done(edit))
 
-    def _done(self, edit: Edit) -> Changes:
+    def _done(self, edit: Edit, also: Changes | None = None) -> Changes:
         """Tell every view what `edit` changed."""
         changes = Changes.of_edit(edit)
+        if also is not None:
+            changes = changes | also
         self.undo_state.emit()
         self.changed.emit(changes)
         return changes

@@ -10,17 +10,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QAbstractItemModel, Qt
 
 from perfdesk.domain.status import Status
 from perfdesk.services.actions import edits as action_edits
 from perfdesk.services.measures import edits as measure_edits
 from perfdesk.services.plans import care as plan_care
 from perfdesk.services.plans import leads as lead_care
+from perfdesk.services.sync.receive import receive
+from perfdesk.services.sync.send import send
 from perfdesk.store import queries
 from perfdesk.store.changes import Changes
 from perfdesk.store.database import Database, open_database
 from perfdesk.ui.dialogs import update_dialog
+from perfdesk.ui.dialogs.conflicts_dialog import ConflictsDialog
 from perfdesk.ui.dialogs.leads_dialog import LeadsDialog
 from perfdesk.ui.dialogs.update_dialog import UpdateValues
 from perfdesk.ui.main_window import MainWindow
@@ -28,6 +31,7 @@ from perfdesk.ui.measures.editor.figures_page import FigureColumn
 from perfdesk.ui.ops import Done, Operations, Refused
 from perfdesk.ui.overview.tab import OverviewTab
 from perfdesk.ui.plan.tab import PlanTab
+from tests.sync.laptops import action_field, laptop, set_text
 
 PLAN = "Children's Services"
 
@@ -164,6 +168,33 @@ def test_adding_an_action_reloads_the_list_and_renaming_a_plan_rebuilds_the_tabs
         s, plan_id, short_name="Children"))
     assert isinstance(renamed, Done) and renamed.changes.plans
     assert "Children" in [window.tabs.tabText(i) for i in range(window.tabs.count())]
+
+
+def test_keeping_this_side_of_a_conflict_clears_the_editors_waiting_note(
+    qtbot, open_window: Callable[[Database], MainWindow], demo_db: Database,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    assert demo_db.path is not None
+    ana = laptop(demo_db.path, tmp_path, "ana")
+    set_text(demo_db, "2.2", "impact", "Master's words")
+    set_text(ana, "2.2", "impact", "Ana's words")
+    bundle = send(ana, tmp_path / "ana.perfdesk-updates").path
+    ana.close()
+    receive(demo_db, [bundle])
+    window = open_window(demo_db)
+    assert window.ops is not None
+    tab = _tab(window)
+    assert tab.select_action(_row(tab, "2.2").id)
+    assert tab.editor.waiting_note.isVisible()
+    told = _told(window.ops)
+    dialog = ConflictsDialog(window.ops, window)
+    qtbot.addWidget(dialog)
+
+    qtbot.mouseClick(dialog.keep_button, Qt.MouseButton.LeftButton)  # no row changes
+
+    assert told and told[-1].conflicts
+    assert action_field(demo_db, "2.2", "impact") == "Master's words"
+    assert not tab.editor.waiting_note.isVisible()  # the editor says it is decided
 
 
 # -- (b) a refused edit says why and changes nothing ------------------------

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from perfdesk.services.sync.conflicts import ConflictView, Take, local_time, pending, resolve
+from perfdesk.store.changes import Changes
 from perfdesk.ui.models.rows_model import RowsModel
 from perfdesk.ui.ops import Done, Operations
 
@@ -190,7 +191,8 @@ class ConflictsDialog(QDialog):
         value = self.edited.toPlainText() if take is Take.EDITED else None
         who = self.ops.author
         done = self.ops.run(f"Decide conflict {view.id} ({view.where}, {view.field})",
-                            lambda s: resolve(s, view.id, take, who, value))
+                            lambda s: resolve(s, view.id, take, who, value),
+                            also=Changes(conflicts=True))  # kept as it was: no row changes
         if isinstance(done, Done):
             self.reload(row)
 

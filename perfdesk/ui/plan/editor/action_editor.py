@@ -141,10 +141,11 @@ class ActionEditor(QWidget):
     def on_changed(self, changes: Changes) -> None:
         """Re-read the action shown when anything it shows changed: the action,
         its leads, steps and updates, the names of leads, priorities and
-        plans, and the measures linked to it with their latest figures."""
+        plans, the measures linked to it with their latest figures, and the
+        received changes to it waiting for a decision."""
         if self._action_id is not None and (
                 changes.actions or changes.leads or changes.outline or changes.links
-                or changes.measures):
+                or changes.measures or changes.conflicts):
             had = self._action_id
             self.reload()
             if self._action_id != had:
