@@ -326,3 +326,14 @@ def test_everything_changed_rebuilds_the_window_tabs(
     assert current is not None and current.plan_id == tab.plan_id  # the same plan shown
     assert _row(current, "1.1").text == "Changed elsewhere"
 
+
+
+def test_no_view_decides_what_to_redraw_from_table_names() -> None:
+    """The table names live in store/changes.py; the window reads flags."""
+    ui = Path(__file__).parents[2] / "perfdesk" / "ui"
+    for module in sorted(ui.rglob("*.py")):
+        text = module.read_text(encoding="utf-8")
+        for needle in (".tables", "_TABLES", ".structural", "store.edits import Edit"):
+            if module.name == "ops.py" and needle == "store.edits import Edit":
+                continue  # ops runs the edits and turns each into Changes
+            assert needle not in text, f"{module.relative_to(ui)} uses {needle}"
