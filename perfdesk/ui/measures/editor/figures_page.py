@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import IntEnum
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
@@ -218,7 +219,7 @@ class FiguresPage(QWidget):
         if detail is None:
             return False
         existing = next((v for v in detail.values if v.period == period), None)
-        fields: dict[str, object] = {
+        fields: dict[str, Any] = {  # set_value's keywords: three figures and a note
             "value": existing.value if existing else None,
             "numerator": existing.numerator if existing else None,
             "denominator": existing.denominator if existing else None,
@@ -244,7 +245,7 @@ class FiguresPage(QWidget):
                     # Half a fraction: held here until the other half is typed.
                     typed = fields[_FIELDS[column]]
                     if typed is not None:
-                        self.model.pending[(period, column)] = typed  # type: ignore[assignment]
+                        self.model.pending[(period, column)] = typed
                         self.hint.setText(f"Now the {_FIELDS[other]} for {period}; the "
                                           "figure is worked out from both.")
                     return True
@@ -261,7 +262,7 @@ class FiguresPage(QWidget):
         done = isinstance(self.ops.run(
             f"Enter {detail.row.ref} figure for {period}",
             lambda s: measure_edits.set_value(s, detail.id, period, author=author,
-                                              **fields),  # type: ignore[arg-type]
+                                              **fields),
         ), Done)
         if done:
             self.model.pending = {k: v for k, v in self.model.pending.items() if k[0] != period}
