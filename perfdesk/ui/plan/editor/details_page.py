@@ -31,6 +31,7 @@ from perfdesk.domain.timeframe import Timeframe
 from perfdesk.services.actions import edits as action_edits
 from perfdesk.services.actions.detail import ActionDetail
 from perfdesk.ui import ask
+from perfdesk.ui.dialogs.form import day_of
 from perfdesk.ui.ops import Done, Operations, Refused
 from perfdesk.ui.plan.editor.fields import PlainTextField, day_text, name, tab_chain
 from perfdesk.ui.plan.editor.leads_box import LeadsBox
@@ -231,7 +232,7 @@ class DetailsPage(QWidget):
     def _widget_due(self) -> dt.date | None:
         if self.no_date.isChecked() or self.due.date() == NO_DATE:
             return None
-        return self.due.date().toPython()  # type: ignore[return-value]
+        return day_of(self.due)
 
     def _on_no_date(self, checked: bool) -> None:
         if self._loading or self._detail is None:
