@@ -24,6 +24,9 @@ _LOOKS: dict[Shown, tuple[str, str]] = {  # (colour, symbol)
     Rag.GREY: ("#8a8f98", "–"),
 }
 
+OVERDUE_COLOUR = "#c62828"  # as "Off track"
+OVERDUE_SYMBOL = "✗"
+
 
 def colour(shown: Shown) -> str:
     """The colour it is drawn in, as "#rrggbb"."""

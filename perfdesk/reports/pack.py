@@ -38,7 +38,16 @@ from perfdesk.services.pack.model import PackData, PackPlan, PackPriority
 from .charts import status_bar
 from .contents import Contents, DeferredCanvas
 from .page import Decoration, PackDoc, RoomFor, page_size
-from .styles import RULE, TITLE_LIMIT, Styles, long_date, status_markup, styles, text
+from .styles import (
+    OVERDUE_MARKUP,
+    RULE,
+    TITLE_LIMIT,
+    Styles,
+    long_date,
+    status_markup,
+    styles,
+    text,
+)
 from .summary import summary_story
 from .tables import Cell, actions_table, history_table, layout, measures_table, section
 
@@ -242,7 +251,7 @@ def _priority_counts(priority: PackPriority, st: Styles, width: float) -> Table:
     parts = [f"{status_markup(s)}\u00a0{counts[s.label]}" for s in Status if counts[s.label]]
     overdue = sum(a.overdue for a in priority.actions)
     if overdue:
-        parts.append(f'<font color="#c62828"><b>✗\u00a0Overdue</b></font>\u00a0{overdue}')
+        parts.append(f"{OVERDUE_MARKUP}\u00a0{overdue}")
     n = len(priority.actions)
     line = f"<b>{n} action{'s' if n != 1 else ''}</b>: " + " · ".join(parts)
     bar_w = 80.0

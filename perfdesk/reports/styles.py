@@ -90,6 +90,10 @@ def _mark(shown: Status | Rag, size: int | None = None) -> str:
     return f'<font color="{presentation.colour(shown)}"{sized}>{presentation.symbol(shown)}</font>'
 
 
+OVERDUE_MARKUP = (f'<font color="{presentation.OVERDUE_COLOUR}"><b>'
+                  f'{presentation.OVERDUE_SYMBOL}\u00a0Overdue</b></font>')
+
+
 def status_markup(status: Status, bold: bool = False) -> str:
     """A status as symbol + word, the symbol in the status colour, so it
     reads in black and white."""

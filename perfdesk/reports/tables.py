@@ -30,6 +30,7 @@ from .styles import (
     INK,
     MUTED,
     MUTED_HEX,
+    OVERDUE_MARKUP,
     RULE,
     ZEBRA_FILL,
     Styles,
@@ -104,7 +105,6 @@ class Cell(Paragraph):
 
 CELL_LIMIT = 1200  # characters of one cell's text; longer is cut with a note
 LINE_LIMIT = 12  # line breaks kept in one cell
-OVERDUE = '<font color="#c62828"><b>✗\u00a0Overdue</b></font>'
 
 
 def widths(total: float, fixed: Sequence[float | None], share: Sequence[float]) -> list[float]:
@@ -181,7 +181,7 @@ def _head(st: Styles, labels: Sequence[str]) -> list[Flowable | str]:
 
 def _status(action: PackAction) -> str:
     cell = status_markup(action.status)
-    return f"{cell}<br/>{OVERDUE}" if action.overdue else cell
+    return f"{cell}<br/>{OVERDUE_MARKUP}" if action.overdue else cell
 
 
 def _clipped(value: str, limit: int = CELL_LIMIT) -> list[Part]:

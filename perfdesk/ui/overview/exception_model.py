@@ -13,8 +13,6 @@ from perfdesk.services.overview import ExceptionRow
 from perfdesk.ui.models.rows_model import Role, RowsModel
 from perfdesk.ui.status_icons import status_dot
 
-OVERDUE_COLOUR = "#c62828"
-
 
 class Column(IntEnum):
     PLAN = 0
@@ -63,7 +61,7 @@ class ExceptionModel(RowsModel[ExceptionRow]):
         if role == Role.DecorationRole and column == Column.STATUS:
             return status_dot(row.status)
         if role == Role.ForegroundRole and column == Column.DUE and row.overdue:
-            return QBrush(QColor(OVERDUE_COLOUR))
+            return QBrush(QColor(presentation.OVERDUE_COLOUR))
         return None
 
     @staticmethod
