@@ -5,12 +5,15 @@ view lay out lazily, where a tree walks every child."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from perfdesk.ui.models.rows_model import Index
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 R = TypeVar("R")
 Heading = tuple[str, int]
@@ -40,11 +43,11 @@ class GroupedTableModel(QAbstractTableModel, Generic[R]):
         self._headings = headings
 
     @staticmethod
-    def _is_heading(entry: object) -> bool:
+    def _is_heading(entry: object) -> TypeIs[Heading]:
         return isinstance(entry, tuple)
 
     def shown_rows(self) -> list[R]:
-        return [e for e in self._entries if not self._is_heading(e)]  # type: ignore[misc]
+        return [e for e in self._entries if not self._is_heading(e)]
 
     def heading_rows(self) -> list[int]:
         return list(self._headings)
@@ -53,7 +56,7 @@ class GroupedTableModel(QAbstractTableModel, Generic[R]):
         if not index.isValid():
             return None
         entry = self._entries[index.row()]
-        return None if self._is_heading(entry) else entry  # type: ignore[return-value]
+        return None if self._is_heading(entry) else entry
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._entries)
@@ -79,8 +82,8 @@ class GroupedTableModel(QAbstractTableModel, Generic[R]):
             return None
         entry = self._entries[index.row()]
         if self._is_heading(entry):
-            return self._heading_data(entry, index.column(), role)  # type: ignore[arg-type]
-        return self.row_data(entry, index.column(), role)  # type: ignore[arg-type]
+            return self._heading_data(entry, index.column(), role)
+        return self.row_data(entry, index.column(), role)
 
     def row_data(self, row: R, column: int, role: int) -> object:
         raise NotImplementedError

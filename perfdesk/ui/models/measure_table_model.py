@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt
 
@@ -17,6 +18,9 @@ from perfdesk.services.measures.view import MeasureRow
 from perfdesk.ui.models.grouped_table import GroupedTableModel
 from perfdesk.ui.models.rows_model import ROW_ROLE
 from perfdesk.ui.status_icons import colour_dot
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 
 class Column(IntEnum):
@@ -54,9 +58,9 @@ def _with(value: str, when: str) -> str:
     return f"{value} ({when})" if value and when else value
 
 
-def _sort_key(row: MeasureRow, column: Column) -> object:
+def _sort_key(row: MeasureRow, column: Column) -> SupportsRichComparison:
     rag_order = list(Rag)
-    keys = {
+    keys: dict[Column, SupportsRichComparison] = {
         Column.REF: row.ref, Column.INDICATOR: row.indicator.casefold(),
         Column.BASELINE: row.baseline if row.baseline is not None else float("inf"),
         Column.LATEST: row.latest if row.latest is not None else float("inf"),
@@ -99,7 +103,7 @@ class MeasureTableModel(GroupedTableModel[MeasureRow]):
         for rows in groups.values():
             if self._sort is not None:
                 column, order = self._sort
-                rows.sort(key=lambda r: _sort_key(r, column),  # type: ignore[arg-type, return-value]
+                rows.sort(key=lambda r: _sort_key(r, column),
                           reverse=order == Qt.SortOrder.DescendingOrder)
         self._set_groups(groups.items())
         self.endResetModel()
