@@ -168,6 +168,7 @@ def test_a_second_long_operation_waits_for_the_first(
 
     def second() -> None:  # on the GUI thread, while the first runs in its worker
         inner.append(ops.run_long("Print pack", lambda _db, _p: "inner", writes=False))
+        inner.append(window.close())  # nor does the window close under it
         tried.set()
 
     def first(_db: Database, progress: Callable[[int, int], None]) -> str:
@@ -179,9 +180,87 @@ def test_a_second_long_operation_waits_for_the_first(
     QTimer.singleShot(50, second)
     done = ops.run_long("Receive updates", first)
     assert getattr(done, "value", None) == "outer"
-    assert len(inner) == 1 and getattr(inner[0], "message", "").startswith(
-        "Wait for Receive updates to finish")
+    refused, closed = inner
+    assert getattr(refused, "message", "").startswith("Wait for Receive updates to finish")
     assert messages[-1][0] == "Print pack: not done"
+    assert closed is False and window.isVisible()
+    assert "Wait for Receive updates to finish" in window.statusBar().currentMessage()
+
+
+def _cancel_at_once(monkeypatch: pytest.MonkeyPatch, starting: str) -> None:
+    """Press Cancel as soon as the progress dialog starts on work whose text
+    starts with `starting` (the work's first progress call then stops it)."""
+    from perfdesk.ui.dialogs.progress_dialog import ProgressDialog
+
+    start = ProgressDialog.start
+
+    def cancelling(dialog: ProgressDialog, text: str, **how: bool) -> None:
+        start(dialog, text, **how)
+        if text.startswith(starting):
+            dialog.cancel_button.click()
+
+    monkeypatch.setattr(ProgressDialog, "start", cancelling)
+
+
+@pytest.mark.parametrize("what", ["import", "pack", "refresh", "restore"])
+def test_cancelled_long_operations_leave_everything_as_it_was(
+    open_window: Callable[[Database], MainWindow], demo_db: Database, db_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, messages: list[tuple[str, str]],
+    what: str,
+) -> None:
+    from perfdesk.services.workbook.exchange import export_plan
+    from perfdesk.ui.dialogs import pack_dialog
+
+    workbook = tmp_path / "partnership.xlsx"
+    export_plan(demo_db, "Partnership", workbook)
+    window = open_window(demo_db)
+    monkeypatch.setattr(ask, "confirm", lambda *_a, **_k: True)
+    monkeypatch.setattr(ask, "choose", lambda *_a: 0)
+    if what == "restore":
+        window.act_backup.trigger()
+        row = window.plan_tabs()[0].model.shown_rows()[0]
+        window.ops.run("Edit", lambda s: action_edits.set_text(  # type: ignore[union-attr]
+            s, row.id, "text", "After the backup"))
+    before = _dump(db_path)
+    backups = backup.list_backups(db_path)
+    pdf = tmp_path / "pack.pdf"
+    if what == "import":
+        _cancel_at_once(monkeypatch, "Importing Partnership")
+        monkeypatch.setattr(ask, "open_path", lambda *_a: str(workbook))
+        window.act_import.trigger()
+        title = "Import Partnership: cancelled"
+    elif what == "pack":
+        from perfdesk.services.pack.model import PackOptions
+
+        _cancel_at_once(monkeypatch, "Gathering the plans")
+        monkeypatch.setattr(pack_dialog, "ask_pack", lambda *_a, **_k: PackOptions(
+            plans=("Partnership",), meeting=dt.date(2023, 10, 12)))
+        monkeypatch.setattr(ask, "save_path", lambda *_a, **_k: str(pdf))
+        window.act_pack.trigger()
+        title = "Print pack: cancelled"
+    elif what == "refresh":  # this database as a laptop, refreshed from a published master
+        from perfdesk.services.sync.copies import publish
+
+        master = tmp_path / "published.sqlite"
+        other = laptop(db_path, tmp_path, "other")  # any other copy of the plans
+        publish(other, master)
+        other.close()
+        _cancel_at_once(monkeypatch, "Refreshing from the master")
+        monkeypatch.setattr(ask, "open_path", lambda *_a: str(master))
+        window.act_refresh_master.trigger()
+        title = "Refresh from the master: cancelled"
+    else:
+        _cancel_at_once(monkeypatch, "Restoring the backup")
+        window.act_restore.trigger()
+        title = "Restore from backup: cancelled"
+        backups = backup.list_backups(db_path)  # none taken before the restore began
+
+    assert messages[-1][0] == title and "nothing was changed" in messages[-1][1]
+    assert _dump(db_path) == before
+    assert backup.list_backups(db_path) == backups or what == "import"  # a backup, no more
+    assert not pdf.exists() and not list(tmp_path.glob(".pack-*"))
+    assert window.ops is not None and not window.ops.busy_with
+    assert window.act_add_action.isEnabled()
 
 
 # -- one way to change data ---------------------------------------------------

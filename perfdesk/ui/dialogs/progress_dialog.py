@@ -61,7 +61,9 @@ class ProgressDialog(QDialog):
         self.cancel_button.setVisible(cancellable)
         self.cancel_button.setEnabled(cancellable)
         self.cancel_button.setText("Cancel")
-        self._show_timer.start(SHOW_AFTER_MS)
+        # Work that blocks the window says so at once: the window must not
+        # seem to ignore its user; other work shows only if it takes a while.
+        self._show_timer.start(0 if blocks_window else SHOW_AFTER_MS)
 
     def step(self, done: int, total: int, text: str) -> None:
         """How far the work has got; `total` 0: not known yet."""
