@@ -38,10 +38,11 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThread, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
-from perfdesk.errors import Cancelled
+from perfdesk.errors import Cancelled, PerfDeskError
 from perfdesk.ui.dialogs.progress_dialog import ProgressDialog
 
 log = logging.getLogger(__name__)
@@ -103,8 +104,8 @@ def _yield_to_the_window() -> None:
     QThread.currentThread().setPriority(QThread.Priority.LowPriority)
     if sys.platform.startswith("linux"):
         with suppress(OSError):  # raising one's own nice value needs no privilege
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
-                           os.getpriority(os.PRIO_PROCESS, 0) + 5)
+            window_nice = os.getpriority(os.PRIO_PROCESS, os.getpid())  # the main thread's
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), min(window_nice + 5, 19))
 
 
 class _Bridge(QObject):
@@ -193,3 +194,39 @@ class LongWork(QObject):
     def wait(self) -> None:
         """Let running work end (the window is closing)."""
         self.pool.waitForDone()
+
+
+class Reader(QObject):
+    """Reads for a view, in a worker: no dialog, nothing blocked; the view
+    shows what it has meanwhile (e.g. "Counting…") and is given the result
+    on the GUI thread. A view that has gone by then is given nothing."""
+
+    def __init__(self, parent: QObject | None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._running: set[_Job] = set()
+
+    def read(self, work: Callable[[], Any], done: Callable[[Any], None],
+             receiver: QObject) -> None:
+        bridge = _Bridge()
+        outcome = Outcome()
+        job = _Job(lambda _progress: work(), Progress(bridge, "", False), outcome, bridge)
+
+        def finished() -> None:
+            self._running.discard(job)
+            if isinstance(outcome.error, PerfDeskError):  # e.g. the file went: the view keeps
+                log.warning("a read for %s failed: %s", type(receiver).__name__, outcome.error)
+                return
+            if outcome.error is not None:
+                raise outcome.error  # a bug: the crash handler reports it
+            if shiboken6.isValid(receiver):
+                done(outcome.value)
+
+        bridge.finished.connect(finished, Qt.ConnectionType.QueuedConnection)
+        self._running.add(job)
+        self.pool.start(job)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._running)

@@ -34,7 +34,7 @@ from perfdesk.store.changes import Changes
 from perfdesk.store.database import Database
 from perfdesk.store.edits import Edit, perform
 from perfdesk.ui import ask
-from perfdesk.ui.long_work import LongWork, Progress
+from perfdesk.ui.long_work import LongWork, Progress, Reader
 from perfdesk.ui.settings import Settings
 
 T = TypeVar("T")
@@ -257,6 +257,23 @@ class Operations(QObject):
     def _refused_long(self, title: str, message: str, *, for_now: bool = False) -> Refused:
         ask.refuse(self._window, title, message)
         return Refused(message, for_now)
+
+    def read_in_worker(self, query: Callable[[Session], T], done: Callable[[T], None],
+                       receiver: QObject) -> None:
+        """`query` in a session of its own in a worker; `done(result)` later,
+        on the GUI thread, if `receiver` (the view asking) is still there.
+        For reads that take long enough to be felt (the Overview's counts
+        over 20,000 actions); the window goes on meanwhile."""
+        reader: Reader | None = getattr(self, "_reader", None)
+        if reader is None:
+            reader = self._reader = Reader(self)
+        db = self.db
+
+        def work() -> T:
+            with db.read() as session:
+                return query(session)
+
+        reader.read(work, done, receiver)
 
 
 def _passing(error: PerfDeskError) -> bool:

@@ -263,6 +263,34 @@ def test_cancelled_long_operations_leave_everything_as_it_was(
     assert window.act_add_action.isEnabled()
 
 
+def test_the_overview_counts_in_a_worker_and_shows_the_last_counts_asked_for(
+    qtbot: QtBot, open_window: Callable[[Database], MainWindow], demo_db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import perfdesk.ui.overview.tab as overview_tab
+
+    counted_on: list[str] = []
+    count = overview_tab.overview
+
+    def counting(*args: object, **kwargs: object) -> object:
+        counted_on.append(threading.current_thread().name)
+        return count(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(overview_tab, "overview", counting)
+    window = open_window(demo_db)
+    window.tabs.setCurrentWidget(window.overview)
+    overview = window.overview
+    qtbot.waitUntil(lambda: overview.view is not None and not overview.counting,
+                    timeout=30_000)
+    assert counted_on and threading.main_thread().name not in counted_on
+    plans = [overview.scope.itemData(i) for i in range(1, overview.scope.count())]
+    for index in range(1, overview.scope.count()):  # asked three times over: the last is shown
+        overview.scope.setCurrentIndex(index)
+    assert overview.counting and overview.summary.text() == overview_tab.COUNTING
+    qtbot.waitUntil(lambda: not overview.counting, timeout=30_000)
+    assert overview.view is not None and overview.view.plan_id == plans[-1]
+
+
 # -- one way to change data ---------------------------------------------------
 
 # Service functions that change the database (or replace its file) for a long

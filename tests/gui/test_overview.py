@@ -75,7 +75,8 @@ def tab(qtbot, ops: Operations) -> OverviewTab:
 
 def _wait_for_counts(qtbot, tab: OverviewTab) -> None:
     """The tab is drawn saying it is counting; wait, as a user would, for the counts."""
-    qtbot.waitUntil(lambda: tab.view is not None and tab.summary.text() != COUNTING)
+    qtbot.waitUntil(lambda: tab.view is not None and not tab.counting
+                    and tab.summary.text() != COUNTING)
 
 
 def _settle(qtbot, tab: OverviewTab) -> None:
@@ -87,6 +88,7 @@ def _settle(qtbot, tab: OverviewTab) -> None:
 
 def _choose(qtbot, tab: OverviewTab, name: str) -> None:
     tab.scope.setCurrentIndex(tab.scope.findText(name))
+    _wait_for_counts(qtbot, tab)  # counted in a worker
     _settle(qtbot, tab)
 
 
@@ -281,6 +283,7 @@ def test_counts_follow_an_edit_now_if_shown_and_later_if_not(qtbot, tab, ops, de
     before = tab.view.totals[complete]
     ops.run("Add update", lambda s: action_edits.add_update(
         s, refs["4.1"], status=Status.COMPLETE, reported_on=TODAY, author="tester"))
+    _wait_for_counts(qtbot, tab)  # counted again at once, in a worker
     assert tab.view.totals[complete] == before + 1
     tab.hide()
     ops.run("Add update", lambda s: action_edits.add_update(
@@ -307,6 +310,7 @@ def test_a_long_attention_list_shows_the_first_and_all_on_request(qtbot, ops, mo
     assert f"{view.needs_attention} actions" in heading
     assert f"Show all {view.needs_attention}…" in heading
     widget.exceptions_heading.linkActivated.emit(overview_tab.SHOW_ALL_EXCEPTIONS)
+    _wait_for_counts(qtbot, widget)
     assert widget.exception_model.rowCount() == widget.view.needs_attention
     assert [widget.exception_model.row(r).action_id for r in range(5)] == first
     assert "Show all" not in widget.exceptions_heading.text()

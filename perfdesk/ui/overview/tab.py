@@ -127,6 +127,7 @@ class OverviewTab(QWidget):
         self._areas: list[AreaCounts] = []  # the measures chart's bars
         self._stale = True
         self._count_pending = False
+        self._asked = self._counted_for = 0  # counts asked of the worker, and the last shown
         self._all_exceptions = False  # every action that needs attention listed, not the first
 
         self.scope = QComboBox()
@@ -263,10 +264,29 @@ class OverviewTab(QWidget):
         return self.scope.currentData()
 
     def refresh(self) -> None:
+        """Count again, in a worker (at 20,000 actions that takes a while):
+        the window goes on, the summary says "Counting…", and the counts
+        are shown when they come (only the last asked for)."""
         self._fill_scope()
         plan_id, today = self.plan_id, self.today
         limit = None if self._all_exceptions else EXCEPTIONS_LISTED
-        view = self.ops.read(lambda s: overview(s, plan_id, today, attention_limit=limit))
+        self._asked += 1
+        asked = self._asked
+        if self.view is not None:
+            self.summary.setText(COUNTING)
+        self.ops.read_in_worker(
+            lambda s: overview(s, plan_id, today, attention_limit=limit),
+            lambda view: self._show_counts(view, asked), self)
+
+    @property
+    def counting(self) -> bool:
+        """Counts have been asked for and are not shown yet."""
+        return self._counted_for != self._asked
+
+    def _show_counts(self, view: Overview, asked: int) -> None:
+        if asked != self._asked:
+            return  # newer counts are on their way
+        self._counted_for = asked
         self.view = view
         self._stale = False
         self.waiting.hide()
