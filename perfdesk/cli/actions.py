@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 
 from sqlmodel import Session
 
@@ -152,6 +153,8 @@ def _shown(value: object, shorten: bool = True) -> str:
         return "(blank)"
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Enum):  # a timeframe: its word
+        value = value.value
     text = " ".join(str(value).split())
     return text if not shorten or len(text) <= _SHOWN else text[:_SHOWN - 1] + "…"
 

@@ -17,6 +17,7 @@ from sqlmodel import Field, SQLModel
 
 from perfdesk.domain.measures import Frequency, Polarity, Unit
 from perfdesk.domain.status import Status
+from perfdesk.domain.timeframe import Timeframe
 from perfdesk.store.enum_text import EnumText
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ class Action(Synced, table=True):
     plan_id: str = Field(foreign_key="plan.id", index=True)
     priority_id: str | None = Field(default=None, foreign_key="priority.id")
     ref: str
-    timeframe: str | None = None
+    timeframe: Timeframe | None = Field(default=None, sa_type=EnumText(Timeframe))
     success_criteria: str = ""
     text: str = ""
     by_when: str = ""

@@ -66,6 +66,7 @@ def snapshot(db: str, ref: str = "1.2") -> dict[str, Any]:
                             for u in updates],
                 "priority": priorities.get(action.priority_id or ""),
                 "all_leads": sorted(queries.lead_by_name(session)),
+                "timeframe": action.timeframe.label if action.timeframe else None,
             }
     finally:
         database.close()

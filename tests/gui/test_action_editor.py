@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QLabel
 from sqlmodel import select
 
 from perfdesk.domain.status import Status
+from perfdesk.domain.timeframe import Timeframe
 from perfdesk.services.actions import edits as action_edits
 from perfdesk.services.plans import care as plan_care
 from perfdesk.store import queries
@@ -118,7 +119,7 @@ def test_an_update_changes_the_status_and_undo_withdraws_it(
 
     assert asked == [(Status.NOT_STARTED, USER, "1.2")]
     [update] = updates_of(demo_db, action)
-    assert (update.status, update.author) == ("At risk", USER)
+    assert (update.status.label, update.author) == ("At risk", USER)
     assert update.done_text == "Data shared monthly"
     assert update.reported_on == dt.date(2026, 11, 2)
     assert header(editor) == "1.2 · ◆ At risk"
@@ -341,7 +342,7 @@ def test_timeframe_and_priority_from_their_lists(qtbot, ops: Operations, demo_db
     assert timeframe.currentText() == "0–3 months"
     timeframe.setFocus()
     qtbot.keyClick(timeframe, Qt.Key.Key_Down)
-    assert stored(demo_db, Action, action).timeframe == "3–6 months"
+    assert stored(demo_db, Action, action).timeframe is Timeframe.MONTHS_3_6
     priority = editor.details.priority
     assert priority.currentText() == "1 Change"
     priority.setFocus()

@@ -132,7 +132,7 @@ def test_update_in_editor_survives_reopening_and_undo_restores(
     with db.read() as s:
         latest = next(u for u in queries.updates_by_action(s, [row.id])[row.id]
                       if u.done_text == "Panel met twice")
-    assert (latest.status, latest.author, latest.withdrawn_at) == (
+    assert (latest.status.label, latest.author, latest.withdrawn_at) == (
         "Off track", "Alex Tester", None)
     window = open_window(db)
     tab = _tab(window, "Children's Services")

@@ -72,7 +72,7 @@ def fill(path: Path, row: int, **cells: object) -> None:
 def updates_by(db: Database, author: str) -> list[tuple[str, str, str, dt.date]]:
     with db.read() as session:
         rows = session.exec(select(ProgressUpdate).where(ProgressUpdate.author == author)).all()
-        return sorted((u.action_id, u.status, u.done_text, u.reported_on) for u in rows)
+        return sorted((u.action_id, u.status.label, u.done_text, u.reported_on) for u in rows)
 
 
 def pick(monkeypatch: pytest.MonkeyPatch, *paths: Path) -> None:

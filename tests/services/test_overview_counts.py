@@ -229,7 +229,8 @@ def _by_rule(session, plan, today: dt.date):
     return {
         "totals": Counter(s.label for s in now.values()),
         "priority": Counter((a.priority_id, now[a.id].label) for a in actions),
-        "timeframe": Counter((a.timeframe, now[a.id].label) for a in actions),
+        "timeframe": Counter((a.timeframe.label if a.timeframe else None, now[a.id].label)
+                             for a in actions),
         "days": {day: Counter(status_as_at(facts[a.id], day).label for a in actions)
                  for day in days},
         "overdue": {a.id for a in actions if is_overdue(a.due_date, now[a.id], today)},

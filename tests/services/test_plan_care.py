@@ -65,9 +65,9 @@ def plan_order_holds(db: Database, plan: str) -> bool:
     with db.read() as session:
         pid = queries.find_plan(session, plan).id
         ranks = {p.id: n for n, p in enumerate(queries.plan_priorities(session, pid))}
-        bands = {tf.value: n for n, tf in enumerate(Timeframe)}
+        bands = {tf: n for n, tf in enumerate(Timeframe)}
         keys = [
-            (ranks.get(a.priority_id or "", 99), bands.get(a.timeframe or "", 9))
+            (ranks.get(a.priority_id or "", 99), 9 if a.timeframe is None else bands[a.timeframe])
             for a in queries.plan_actions(session, pid)
         ]
     return keys == sorted(keys)
@@ -79,7 +79,7 @@ def test_new_action_in_priority_2_next_3_months_is_2_10_after_2_2(demo_db: Datab
     pid, p2 = plan_id(demo_db, CHILDRENS), priority_id(demo_db, CHILDRENS, "2")
     with demo_db.write(author="Jo") as session:
         new = care.add_action(session, pid, p2, "0-3 months", "  Audit the front door  ")
-    assert (new.ref, new.timeframe, new.text) == ("2.10", NEXT_3, "Audit the front door")
+    assert (new.ref, new.timeframe, new.text) == ("2.10", Timeframe(NEXT_3), "Audit the front door")
     order = refs(demo_db, CHILDRENS)
     assert len(order) == 40
     assert order[order.index("2.2") + 1] == "2.10"
@@ -187,7 +187,7 @@ def test_moved_action_keeps_its_ref_and_goes_last_in_its_new_group(demo_db: Data
         moved = care.move_action(
             session, moving, priority_id(demo_db, CHILDRENS, "3"), "6–12 months"
         )
-    assert (moved.ref, moved.timeframe) == ("1.1", "6–12 months")
+    assert (moved.ref, moved.timeframe) == ("1.1", Timeframe.MONTHS_6_12)
     order = refs(demo_db, CHILDRENS)
     assert order[order.index("3.7") + 1] == "1.1"
     assert order[order.index("1.1") + 1] == "4.1"

@@ -67,8 +67,7 @@ def set_due_date(session: Session, action_id: str, due: dt.date | None, reason: 
 
 
 def set_timeframe(session: Session, action_id: str, timeframe: str | None) -> None:
-    parsed = Timeframe.parse(timeframe)
-    action(session, action_id).timeframe = parsed.value if parsed else None
+    action(session, action_id).timeframe = Timeframe.parse(timeframe)
 
 
 def set_priority(session: Session, action_id: str, priority_id: str | None) -> None:

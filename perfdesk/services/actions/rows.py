@@ -44,7 +44,7 @@ def action_rows(
         names = tuple(name for _, name in lead_pairs)
         rows.append(ActionRow(
             id=aid, plan_id=plan_id, ref=ref, text=text, priority_id=pid,
-            priority_ref=priorities.get(pid, "") if pid else "", timeframe=tf,
+            priority_ref=priorities.get(pid, "") if pid else "", timeframe=tf.label if tf else None,
             lead_ids=tuple(lid for lid, _ in lead_pairs), leads=names, by_when=by_when,
             due_date=due, original_due_date=original, status=status, latest_on=latest_on,
             latest_text=latest_text, overdue=is_overdue(due, status, today), order=order,

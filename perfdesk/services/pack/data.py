@@ -315,7 +315,7 @@ def _actions(
             overdue=is_overdue(due, status, as_at),
             latest_on=latest.reported_on if latest else None,
             latest_text=latest.done_text if latest else "",
-            timeframe=timeframe or NO_TIMEFRAME, plan=plan.short_name,
+            timeframe=timeframe.label if timeframe else NO_TIMEFRAME, plan=plan.short_name,
             priority_ref=live.get(pid or "", ""),
             history=tuple(_line(u) for u in ups) if history else (),
         )

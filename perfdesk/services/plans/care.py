@@ -31,15 +31,14 @@ from perfdesk.store.schema import (
     utc_now,
 )
 
-_TIMEFRAME_RANK = {tf.value: rank for rank, tf in enumerate(Timeframe)}
+_TIMEFRAME_RANK = {tf: rank for rank, tf in enumerate(Timeframe)}
 
 
-def _timeframe(text: str | None) -> str | None:
+def _timeframe(text: str | None) -> Timeframe | None:
     try:
-        timeframe = Timeframe.parse(text)
+        return Timeframe.parse(text)
     except ValueError as exc:
         raise Conflict(f"{str(exc)[0].upper()}{str(exc)[1:]}.") from exc
-    return timeframe.value if timeframe else None
 
 
 def _priority_in(session: Session, plan_id: str, priority_id: str | None) -> str | None:
@@ -64,7 +63,7 @@ def _cleaned(
 # --- Actions: place and ref --------------------------------------------------
 
 def _make_room(
-    session: Session, plan_id: str, priority_id: str | None, timeframe: str | None,
+    session: Session, plan_id: str, priority_id: str | None, timeframe: Timeframe | None,
     moving: str | None = None,
 ) -> int:
     """The display_order that puts an action last in its priority+timeframe
@@ -72,8 +71,9 @@ def _make_room(
     timeframe, then position (no priority and no timeframe go last)."""
     ranks = {p.id: n for n, p in enumerate(queries.plan_priorities(session, plan_id))}
 
-    def group(pid: str | None, tf: str | None) -> tuple[int, int]:
-        return ranks.get(pid or "", len(ranks)), _TIMEFRAME_RANK.get(tf or "", len(Timeframe))
+    def group(pid: str | None, tf: Timeframe | None) -> tuple[int, int]:
+        return ranks.get(pid or "", len(ranks)), (len(Timeframe) if tf is None
+                                                  else _TIMEFRAME_RANK[tf])
 
     others = [a for a in queries.plan_actions(session, plan_id) if a.id != moving]
     target = group(priority_id, timeframe)

@@ -20,7 +20,6 @@ from perfdesk.domain.plan_document import (
     ValueDoc,
 )
 from perfdesk.domain.text import guess_lead_kind, name_key
-from perfdesk.domain.timeframe import Timeframe
 from perfdesk.store import queries
 from perfdesk.store.schema import (
     Action,
@@ -78,7 +77,7 @@ def _save_action(
     due = a.due_date if a.due_date is not None else parse_by_when(a.by_when)
     action = Action(
         plan_id=plan_id, priority_id=priority_ids.get(a.priority_ref) if a.priority_ref else None,
-        ref=a.ref, timeframe=a.timeframe.value if a.timeframe else None,
+        ref=a.ref, timeframe=a.timeframe,
         success_criteria=a.success_criteria, text=a.text, by_when=a.by_when,
         due_date=due, original_due_date=a.original_due_date or due,
         due_date_reason=a.due_date_reason, measure_of_success=a.measure_of_success,
@@ -212,7 +211,7 @@ def load_document(session: Session, plan: Plan) -> PlanDocument:
         actions=[
             ActionDoc(
                 ref=a.ref, priority_ref=refs.get(a.priority_id or "", ""),
-                timeframe=Timeframe(a.timeframe) if a.timeframe else None,
+                timeframe=a.timeframe,
                 success_criteria=a.success_criteria, text=a.text, by_when=a.by_when,
                 due_date=a.due_date, original_due_date=a.original_due_date,
                 due_date_reason=a.due_date_reason,
