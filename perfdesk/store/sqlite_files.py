@@ -22,7 +22,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from perfdesk.errors import DatabaseBusy, StorageFailure
-from perfdesk.store.sqlite_errors import translate
+from perfdesk.store.sqlite_errors import is_busy, translate
 
 log = logging.getLogger(__name__)
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -129,8 +129,12 @@ def held_alone(path: Path) -> Iterator[sqlite3.Connection]:
         conn.execute("BEGIN EXCLUSIVE")
         yield conn
     except sqlite3.OperationalError as exc:
-        raise DatabaseBusy(f"{path} is in use by another PerfDesk ({exc}); close it there and "
-                           "try again. Nothing was changed.") from exc
+        if is_busy(exc):
+            raise DatabaseBusy(f"{path} is in use by another PerfDesk ({exc}); close it there "
+                               "and try again. Nothing was changed.") from exc
+        error = translate(exc, str(path))
+        raise (error if error is not exc else
+               StorageFailure(f"{path} could not be changed: {exc}.")) from exc
     finally:
         with suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
