@@ -10,6 +10,8 @@ from sqlalchemy.exc import DBAPIError
 
 from perfdesk.store import migrate
 from perfdesk.store.database import Database, translate
+from perfdesk.store.enum_text import unknown_words
+from perfdesk.store.schema import SYNCED_TABLES
 
 
 @dataclass
@@ -61,6 +63,7 @@ def _check(db: Database) -> CheckReport:
                 if line != "ok":
                     report.problems.append(f"integrity: {line}")
         report.problems += invariant_problems(conn)
+        report.problems += unknown_words(conn, (model.__table__ for model in SYNCED_TABLES))
     if schema != report.head and not db.upgraded_from:  # older is fine: upgraded when changed
         report.problems.append(f"schema {schema} is not this PerfDesk's schema {report.head}")
     return report

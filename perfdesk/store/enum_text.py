@@ -10,10 +10,11 @@ program, or by a newer PerfDesk) is refused when read, in plain words.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Dialect
+from sqlalchemy import Connection, Dialect, String, Table, func, select, type_coerce
 from sqlalchemy.types import TypeDecorator
 from sqlmodel.sql.sqltypes import AutoString
 
@@ -82,3 +83,22 @@ class EnumText(TypeDecorator[E], Generic[E]):
     @property
     def _options(self) -> str:
         return ", ".join(self._by_word)
+
+
+def unknown_words(connection: Connection, tables: Iterable[Table]) -> list[str]:
+    """Each word stored in an `EnumText` column of `tables` that this
+    PerfDesk does not know, in plain words (`perfdesk check` lists them)."""
+    problems = []
+    for table in tables:
+        for column in table.columns:
+            if not isinstance(column.type, EnumText):
+                continue
+            stored = type_coerce(column, String())  # the words as stored, not parsed
+            for word, count in connection.execute(
+                    select(stored, func.count()).where(column.isnot(None)).group_by(stored)):
+                if word not in column.type._by_word:
+                    problems.append(
+                        f"{table.name} {column.name}: {count} "
+                        f"{'row holds' if count == 1 else 'rows hold'} {word!r}, "
+                        f"not a {column.type._what} this PerfDesk knows ({column.type._options})")
+    return problems

@@ -96,6 +96,10 @@ def test_an_unknown_stored_word_is_refused_in_plain_words(demo_db: Database,
     assert main(["plans", "--db", str(demo_db.path)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "the unit 'furlongs'" in err and "Traceback" not in err
+    assert main(["check", "--db", str(demo_db.path)]) == 1  # and `check` says where it is
+    err = capsys.readouterr().err
+    assert err == ("measure unit: 1 row holds 'furlongs', not a unit this PerfDesk knows "
+                   "(%, per 10,000, number, £, days)\n")
 
 
 def test_the_columns_are_still_plain_text(tmp_path: Path, empty_db: Database) -> None:
