@@ -54,6 +54,9 @@ class ProgressDialog(QDialog):
         """Begin showing `text` for a new piece of work (shown after a moment)."""
         self.setWindowModality(Qt.WindowModality.WindowModal if blocks_window
                                else Qt.WindowModality.NonModal)
+        # Beside a window still in use, it does not take the focus from it
+        # (nor have the whole window repainted as inactive).
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, not blocks_window)
         self.cancellable = cancellable
         self.what.setText(text)
         self.count.setText("")
