@@ -53,19 +53,33 @@ EVERY_S = 0.05  # the most often progress is passed to the window
 SWITCH_S = 0.0002
 
 
+_working: list[tuple[tuple[int, int, int], float]] = []  # the settings to go back to
+
+
+def _window_first_on() -> None:
+    """While any work runs in a worker: no full garbage collection (the
+    oldest generation waits), and the GIL handed to the window sooner."""
+    _working.append((gc.get_threshold(), sys.getswitchinterval()))
+    if len(_working) == 1:
+        young, middle, _oldest = gc.get_threshold()
+        gc.set_threshold(young, middle, 1_000_000)
+        sys.setswitchinterval(SWITCH_S)
+
+
+def _window_first_off() -> None:
+    threshold, interval = _working.pop()
+    if not _working:
+        gc.set_threshold(*threshold)
+        sys.setswitchinterval(interval)
+
+
 @contextmanager
 def _window_first() -> Iterator[None]:
-    """While long work runs: no full garbage collection (the oldest
-    generation waits), and the GIL handed to the window sooner."""
-    young, middle, oldest = gc.get_threshold()
-    interval = sys.getswitchinterval()
-    gc.set_threshold(young, middle, 1_000_000)
-    sys.setswitchinterval(SWITCH_S)
+    _window_first_on()
     try:
         yield
     finally:
-        gc.set_threshold(young, middle, oldest)
-        sys.setswitchinterval(interval)
+        _window_first_off()
 
 
 class Progress:
@@ -223,6 +237,7 @@ class Reader(QObject):
 
         def finished() -> None:
             self._running.discard(job)
+            _window_first_off()
             if isinstance(outcome.error, PerfDeskError):  # e.g. the file went: the view keeps
                 log.warning("a read for %s failed: %s", type(receiver).__name__, outcome.error)
                 return
@@ -233,6 +248,7 @@ class Reader(QObject):
 
         bridge.finished.connect(finished, Qt.ConnectionType.QueuedConnection)
         self._running.add(job)
+        _window_first_on()
         self.pool.start(job)
 
     @property

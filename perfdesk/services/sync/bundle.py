@@ -8,6 +8,7 @@ applied to this schema is refused whole, naming the file and what is wrong.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import json
@@ -121,8 +122,12 @@ def read_bundle(path: Path) -> Bundle:
     body = _load(Path(path), source)
     problems: list[Problem] = []
     changes = []
-    for number, item in enumerate(body["changes"], start=1):
-        change = _change(item, f"change {number}", problems)
+    items = body["changes"]
+    items.reverse()  # taken from the end, each read change is let go of as it goes
+    number = 0
+    while items:
+        number += 1
+        change = _change(items.pop(), f"change {number}", problems)
         if change is not None:
             changes.append(change)
         if len(problems) >= 20:
@@ -136,6 +141,25 @@ def read_bundle(path: Path) -> Bundle:
         schema=body["schema"], perfdesk_version=body["perfdesk_version"],
         changes=tuple(changes), family=str(body.get("family") or ""), source=source,
     )
+
+
+PIECE = 1024 * 1024  # a large file is counted and decoded this much at a time
+
+
+def _count(raw: bytes, word: bytes) -> int:
+    """`raw.count(word)` a piece at a time (the GIL is let go between)."""
+    return sum(raw.count(word, start, start + PIECE + len(word) - 1)
+               for start in range(0, len(raw), PIECE))
+
+
+def _decoded(raw: bytes) -> str:
+    """`raw.decode("utf-8")` a piece at a time (the GIL is let go between);
+    UnicodeDecodeError as that would raise."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    pieces = [decoder.decode(view[start:start + PIECE]) for start in range(0, len(raw), PIECE)]
+    pieces.append(decoder.decode(b"", final=True))
+    return "".join(pieces)
 
 
 _SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
@@ -217,10 +241,10 @@ def _load(path: Path, source: str) -> dict[str, Any]:
         raise _refuse(source, f"it cannot be read ({exc.strerror})") from exc
     # Cheap before parsing: every change names its row once, so more row ids
     # than the limit is more changes than the limit (checked again after).
-    if raw.count(b'"row_id"') > MAX_CHANGES:
+    if _count(raw, b'"row_id"') > MAX_CHANGES:
         raise _too_many(source)
     try:
-        body = _parse(raw.decode("utf-8"))
+        body = _parse(_decoded(raw))
     except UnicodeDecodeError as exc:
         raise _refuse(source, "it is not a PerfDesk update bundle (not text)") from exc
     except json.JSONDecodeError as exc:

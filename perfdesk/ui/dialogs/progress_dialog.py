@@ -1,12 +1,12 @@
 """The one progress dialog every long operation shows: what it is doing, how
 far it has got (a bar and "12,400 of 50,000"), and Cancel where cancelling
-is safe. It is shown only when the work takes longer than a moment, and it
-does not block the window unless the work replaces the whole file: the plans
-can still be read while, say, a bundle is received."""
+is safe. It is shown as the work starts, and it does not block the window
+unless the work replaces the whole file: the plans can still be read while,
+say, a bundle is received."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-SHOW_AFTER_MS = 300  # quick work finishes before any dialog flashes up
 
 
 class ProgressDialog(QDialog):
@@ -45,13 +43,10 @@ class ProgressDialog(QDialog):
         row.addWidget(self.count, 1)
         row.addWidget(self.cancel_button)
         layout.addLayout(row)
-        self._show_timer = QTimer(self)
-        self._show_timer.setSingleShot(True)
-        self._show_timer.timeout.connect(self.show)
         self.cancellable = False
 
     def start(self, text: str, *, cancellable: bool, blocks_window: bool) -> None:
-        """Begin showing `text` for a new piece of work (shown after a moment)."""
+        """Show `text` for a new piece of work, about to start."""
         self.setWindowModality(Qt.WindowModality.WindowModal if blocks_window
                                else Qt.WindowModality.NonModal)
         # Beside a window still in use, it does not take the focus from it
@@ -64,9 +59,11 @@ class ProgressDialog(QDialog):
         self.cancel_button.setVisible(cancellable)
         self.cancel_button.setEnabled(cancellable)
         self.cancel_button.setText("Cancel")
-        # Work that blocks the window says so at once: the window must not
-        # seem to ignore its user; other work shows only if it takes a while.
-        self._show_timer.start(0 if blocks_window else SHOW_AFTER_MS)
+        # Shown and drawn now, before the work starts: drawn later, while a
+        # worker holds the GIL, each of the many calls from Qt into Python it
+        # makes would wait for it, and the window would stall for a moment.
+        self.show()
+        self.repaint()
 
     def step(self, done: int, total: int, text: str) -> None:
         """How far the work has got; `total` 0: not known yet."""
@@ -78,7 +75,6 @@ class ProgressDialog(QDialog):
             self.count.setText(f"{done:,} of {total:,}")
 
     def finish(self) -> None:
-        self._show_timer.stop()
         self.hide()
 
     def _cancel(self) -> None:
