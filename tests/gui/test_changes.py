@@ -27,6 +27,7 @@ from perfdesk.ui.dialogs.conflicts_dialog import ConflictsDialog
 from perfdesk.ui.dialogs.leads_dialog import LeadsDialog
 from perfdesk.ui.dialogs.update_dialog import UpdateValues
 from perfdesk.ui.main_window import MainWindow
+from perfdesk.ui.measures.editor import measure_editor
 from perfdesk.ui.measures.editor.figures_page import FigureColumn
 from perfdesk.ui.ops import Done, Operations, Refused
 from perfdesk.ui.overview.tab import OverviewTab
@@ -124,6 +125,7 @@ def test_an_update_repaints_its_plan_row_and_the_editor_but_reloads_nothing(
 
 def test_a_figure_refreshes_the_measures_but_not_the_action_rows(
     open_window: Callable[[Database], MainWindow], demo_db: Database,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     window = open_window(demo_db)
     assert window.ops is not None
@@ -134,6 +136,10 @@ def test_a_figure_refreshes_the_measures_but_not_the_action_rows(
     figures = tab.measure_editor.figures.model
     listed, measures = Redraws(tab.model), Redraws(tab.measures.model)
     told = _told(window.ops)
+    reads: list[str] = []
+    read = measure_editor.measure_detail
+    monkeypatch.setattr(measure_editor, "measure_detail",
+                        lambda s, m, today: reads.append(m) or read(s, m, today))
 
     assert figures.setData(figures.index(0, FigureColumn.VALUE), "84")  # typed in
 
@@ -145,6 +151,7 @@ def test_a_figure_refreshes_the_measures_but_not_the_action_rows(
     assert shown.latest == 84.0
     assert tab.measure_editor.detail is not None
     assert tab.measure_editor.detail.row.latest == 84.0
+    assert reads == [measure.id]  # the editor read it once, not again when reselected
 
 
 def test_adding_an_action_reloads_the_list_and_renaming_a_plan_rebuilds_the_tabs(

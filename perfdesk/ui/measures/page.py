@@ -64,6 +64,7 @@ class MeasuresPage(QWidget):
         self.summary.setAccessibleName("Measures shown")
         self._model = MeasureTableModel()
         self.loaded = False
+        self._reselecting: str | None = None  # the measure chosen again after a reload
         self._count: int | None = None  # the number of measures, before they are read
         self.view = QTableView()
         self.view.setModel(self._model)
@@ -140,7 +141,13 @@ class MeasuresPage(QWidget):
             for area in self._model.areas():
                 self.area.addItem(area, area)
             self.area.setCurrentIndex(max(self.area.findData(chosen), 0))
-        self.select(current)
+        # The same measure chosen again: the measure editor follows changes
+        # itself, so it is not shown afresh (that would read it a second time).
+        self._reselecting = current
+        try:
+            self.select(current)
+        finally:
+            self._reselecting = None
 
     def on_changed(self, changes: Changes) -> None:
         """Re-read the measures when they, their figures or benchmarks, their
@@ -214,4 +221,6 @@ class MeasuresPage(QWidget):
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = current.data(ROW_ROLE) if current.isValid() else None
-        self.measure_chosen.emit(row.id if isinstance(row, MeasureRow) else None)
+        measure_id = row.id if isinstance(row, MeasureRow) else None
+        if measure_id is None or measure_id != self._reselecting:
+            self.measure_chosen.emit(measure_id)

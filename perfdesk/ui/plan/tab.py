@@ -65,6 +65,7 @@ class PlanTab(QWidget):
         self.is_built = False
         self._building = False
         self._discarded = False
+        self._reselecting: str | None = None  # the action chosen again after a reload
         self._box = QVBoxLayout(self)
         self._box.setContentsMargins(4, 4, 4, 4)
 
@@ -178,7 +179,13 @@ class PlanTab(QWidget):
         self.navigator.set_outline(self.outline)
         self._set_lead_choices(rows)
         self.model.set_rows(rows)
-        self.select_action(current)
+        # The same action chosen again: the editor follows changes itself, so
+        # it is not shown afresh (that would read it a second time).
+        self._reselecting = current
+        try:
+            self.select_action(current)
+        finally:
+            self._reselecting = None
         self.counts_changed.emit()
 
     def _set_lead_choices(self, rows: list[ActionRow]) -> None:
@@ -272,7 +279,9 @@ class PlanTab(QWidget):
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = current.data(ROW_ROLE) if current.isValid() else None
-        self.editor.show_action(row.id if isinstance(row, ActionRow) else None)
+        action_id = row.id if isinstance(row, ActionRow) else None
+        if action_id is None or action_id != self._reselecting:
+            self.editor.show_action(action_id)
 
     # -- remembered layout ----------------------------------------------------
     def save_layout(self) -> None:

@@ -115,9 +115,10 @@ class MeasureEditor(QWidget):
 
     def on_changed(self, changes: Changes) -> None:
         """Re-read the measure shown when it, its figures, benchmarks or owner
-        changed, or the actions linked to it (their status is shown)."""
+        changed, the actions linked to it (their status is shown), or the
+        plan (whenever the measures list is re-read)."""
         if self._measure_id and (changes.measures or changes.links or changes.leads
-                                 or changes.actions):
+                                 or changes.actions or changes.outline):
             self.reload()
 
     def _tab_changed(self, index: int) -> None:
